@@ -1,0 +1,40 @@
+"""The ``councils`` command line: a thin layer over the library.
+
+Every user mistake arrives here as a :class:`~councils.domain.errors.CouncilError` and leaves
+as one line on stderr and a non-zero exit status (2 for a file that cannot be read, 1 for
+anything else); a traceback would mean a bug in Councils.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from councils.cli import count as count_cmd
+from councils.domain.errors import CouncilError, ParseError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="councils",
+    help="Self-government software for federations of councils.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+count_cmd.register(app)
+
+
+@app.callback()
+def _root() -> None:
+    """Self-government software for federations of councils."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``councils`` script."""
+    try:
+        app(args=argv)
+    except CouncilError as err:
+        print(str(err) if isinstance(err, ParseError) else f"councils: {err}", file=sys.stderr)
+        sys.exit(2 if isinstance(err, ParseError) else 1)

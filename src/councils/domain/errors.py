@@ -1,0 +1,103 @@
+"""The one tree of errors that Councils raises for anything a user can get wrong.
+
+::
+
+    CouncilError                 every error a user can cause; has .code, .message, .args_
+    ├── InvalidCommand   (422)   a command or input that is malformed or names nonsense
+    │   └── ParseError           a file that cannot be read: knows its FILE and LINE
+    ├── NotPermitted     (403)   the actor may not do this
+    ├── NotFound         (404)   a named thing does not exist
+    ├── RuleViolation    (409)   well-formed, but the constitution or a counting rule forbids it
+    ├── Conflict         (409)   clashes with the current state (double vote, duplicate id)
+    └── RecordCorrupt            the public record fails verification
+
+Each error carries a stable ``code`` (``parse.blt.bad_weight``) that programs may match on, a
+message for people, and its arguments. The API turns them into ``{"code", "message", "args",
+"index"}``; the CLI prints one line on stderr and exits non-zero. Nothing else is raised for a
+user's mistake: a traceback means a bug in Councils.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+__all__ = [
+    "Conflict",
+    "CouncilError",
+    "InvalidCommand",
+    "NotFound",
+    "NotPermitted",
+    "ParseError",
+    "RecordCorrupt",
+    "RuleViolation",
+]
+
+Arg = str | int | float | bool | None
+
+
+class CouncilError(Exception):
+    """Base of every error a user can cause. ``code`` is stable; ``message`` is for people."""
+
+    http_status: ClassVar[int] = 400
+
+    def __init__(self, code: str, message: str, args: Mapping[str, Arg] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.args_: dict[str, Arg] = dict(args or {})
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_dict(self) -> dict[str, object]:
+        return {"code": self.code, "message": self.message, "args": self.args_}
+
+
+class InvalidCommand(CouncilError):
+    """The input is malformed: a wrong field, a wrong type, an impossible value."""
+
+    http_status = 422
+
+
+class ParseError(InvalidCommand):
+    """A file that cannot be read. Prints as ``FILE:LINE: what is wrong``.
+
+    ``line`` is 1-based; 0 means the file as a whole (empty, binary, truncated at its end).
+    """
+
+    def __init__(self, file: str, line: int, what: str, code: str = "parse.invalid") -> None:
+        super().__init__(code, f"{file}:{line}: {what}", {"file": file, "line": line, "what": what})
+        self.file = file
+        self.line = line
+        self.what = what
+
+
+class NotPermitted(CouncilError):
+    """The actor is not allowed to do this."""
+
+    http_status = 403
+
+
+class NotFound(CouncilError):
+    """A named thing (council, member, election, candidate, method) does not exist."""
+
+    http_status = 404
+
+
+class RuleViolation(CouncilError):
+    """Well-formed, but a rule (of the constitution or of a counting method) forbids it."""
+
+    http_status = 409
+
+
+class Conflict(CouncilError):
+    """Clashes with the current state: a second ballot, a duplicate identifier."""
+
+    http_status = 409
+
+
+class RecordCorrupt(CouncilError):
+    """The public record does not verify."""
+
+    http_status = 500

@@ -1,0 +1,3 @@
+"""record."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""storage."""
+
+__all__: list[str] = []
