@@ -21,7 +21,7 @@ them from the ballots before a count.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -51,6 +51,10 @@ class Profile:
     seats: int | None = None
     withdrawn: frozenset[int] = field(default_factory=frozenset)
     title: str | None = None
+    #: True when this profile is already what :meth:`effective` returns (no withdrawn
+    #: candidate on any ballot, no blank ballot, identical ballots merged), so a count can skip
+    #: that work. Readers set it; leave it False when building by hand.
+    is_effective: bool = False
 
     # ------------------------------------------------------------------ building
 
@@ -180,6 +184,8 @@ class Profile:
     def effective(self) -> Profile:
         """The profile a count sees: withdrawn candidates struck out, later preferences moved
         up, blank ballots dropped, identical ballots merged."""
+        if self.is_effective:
+            return self
         rankings, levels = self.rankings, self.levels
         if self.withdrawn:
             struck = np.isin(rankings, np.fromiter(self.withdrawn, dtype=np.int16))
@@ -210,7 +216,7 @@ class Profile:
             out = Profile(
                 self.candidates, rankings, weights, None, self.seats, self.withdrawn, self.title
             )
-        return out.aggregated()
+        return replace(out.aggregated(), is_effective=True)
 
     def aggregated(self) -> Profile:
         """Merge identical ballots into one row, summing their weights (row order: sorted)."""
