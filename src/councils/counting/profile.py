@@ -235,8 +235,9 @@ class Profile:
             uniq, first, inverse = np.unique(view.ravel(), return_index=True, return_inverse=True)
         if len(uniq) == n:
             return self
-        weights = np.zeros(len(uniq), dtype=np.int64)
-        np.add.at(weights, inverse.ravel(), self.weights)
+        # bincount sums in float64: exact while a total stays below 2**53 ballots.
+        weights = np.bincount(inverse.ravel(), weights=self.weights, minlength=len(uniq))
+        weights = weights.astype(np.int64)
         rankings = self.rankings[first]
         levels = self.levels[first] if self.levels is not None else None
         return Profile(
