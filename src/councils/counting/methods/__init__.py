@@ -6,11 +6,11 @@ to ``_ALL`` below, document it in docs/counting.md; the contract test then runs 
 
 from __future__ import annotations
 
-from councils.counting.methods import plurality
+from councils.counting.methods import irv, plurality
 from councils.counting.registry import Registry
 
 __all__ = ["REGISTRY"]
 
-_ALL = (plurality.METHOD,)
+_ALL = (plurality.METHOD, irv.METHOD)
 
 REGISTRY = Registry(_ALL)
