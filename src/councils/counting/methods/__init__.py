@@ -6,11 +6,18 @@ to ``_ALL`` below, document it in docs/counting.md; the contract test then runs 
 
 from __future__ import annotations
 
-from councils.counting.methods import irv, plurality, scottish_stv
+from councils.counting.methods import approval, dhondt, irv, plurality, sainte_lague, scottish_stv
 from councils.counting.registry import Registry
 
 __all__ = ["REGISTRY"]
 
-_ALL = (plurality.METHOD, irv.METHOD, scottish_stv.METHOD)
+_ALL = (
+    plurality.METHOD,
+    irv.METHOD,
+    approval.METHOD,
+    dhondt.METHOD,
+    sainte_lague.METHOD,
+    scottish_stv.METHOD,
+)
 
 REGISTRY = Registry(_ALL)
