@@ -6,7 +6,15 @@ to ``_ALL`` below, document it in docs/counting.md; the contract test then runs 
 
 from __future__ import annotations
 
-from councils.counting.methods import approval, dhondt, irv, plurality, sainte_lague, scottish_stv
+from councils.counting.methods import (
+    approval,
+    dhondt,
+    irv,
+    plurality,
+    sainte_lague,
+    schulze,
+    scottish_stv,
+)
 from councils.counting.registry import Registry
 
 __all__ = ["REGISTRY"]
@@ -17,6 +25,7 @@ _ALL = (
     approval.METHOD,
     dhondt.METHOD,
     sainte_lague.METHOD,
+    schulze.METHOD,
     scottish_stv.METHOD,
 )
 
