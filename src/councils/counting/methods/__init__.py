@@ -10,6 +10,7 @@ from councils.counting.methods import (
     approval,
     dhondt,
     irv,
+    meek_stv,
     plurality,
     sainte_lague,
     schulze,
@@ -22,6 +23,7 @@ __all__ = ["REGISTRY"]
 _ALL = (
     plurality.METHOD,
     irv.METHOD,
+    meek_stv.METHOD,
     approval.METHOD,
     dhondt.METHOD,
     sainte_lague.METHOD,
