@@ -46,12 +46,17 @@ class CouncilError(Exception):
         self.code = code
         self.message = message
         self.args_: dict[str, Arg] = dict(args or {})
+        #: In a batch, the 0-based position of the command that failed (set by the bus).
+        self.index: int | None = None
 
     def __str__(self) -> str:
         return self.message
 
     def to_dict(self) -> dict[str, object]:
-        return {"code": self.code, "message": self.message, "args": self.args_}
+        out: dict[str, object] = {"code": self.code, "message": self.message, "args": self.args_}
+        if self.index is not None:
+            out["index"] = self.index
+        return out
 
 
 class InvalidCommand(CouncilError):

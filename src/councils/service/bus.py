@@ -1,0 +1,109 @@
+"""The message bus: runs a batch of commands in one unit of work.
+
+For each command: parse it (if it is a JSON object), decide it against the current state, then
+settle each event it yields: append it to the record (unless it is unrecorded: a sealed ballot),
+apply it to the state (:func:`councils.domain.projection.apply`), and run the policies it sets
+off (:func:`councils.domain.policies.react`), settling each event *they* yield in turn.
+
+Settling is depth-first: an event's consequences (a cascade, a countback, a recall) are applied
+before the next event is taken up. A first-in-first-out queue would let a policy decide on state
+that a queued, not yet applied event is about to change; e.g. two countbacks in one constituency
+could both choose the same runner-up. Depth-first, with policies that yield one event at a time,
+every decision reads the state as it is.
+
+The batch is all or nothing: any error rolls back the state and the record together and is
+re-raised; a :class:`CouncilError` gets ``index``, the 0-based position of the command that
+failed (the line of ``councils apply FILE.jsonl``, less one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+
+from councils.domain.commands import Command
+from councils.domain.context import Context, Supply
+from councils.domain.errors import CouncilError
+from councils.domain.events import Event, to_entry
+from councils.domain.ids import Timestamp
+from councils.domain.policies import react
+from councils.domain.projection import apply
+from councils.service.parsing import parse_command
+from councils.service.registry import COMMANDS, CommandRegistry
+from councils.service.supply import RecordSupply
+from councils.service.uow import UnitOfWork
+
+__all__ = ["Result", "execute"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one command did: its recorded events and their record indices (a voter's receipt
+    starts from the index of their ``ballot.cast``)."""
+
+    index: int
+    command: str
+    events: tuple[Event, ...]
+    entries: tuple[int, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "index": self.index,
+            "command": self.command,
+            "events": [to_entry(e) for e in self.events],
+            "entries": list(self.entries),
+        }
+
+
+def execute(
+    commands: Iterable[Command | Mapping[str, object]],
+    uow: UnitOfWork,
+    *,
+    registry: CommandRegistry = COMMANDS,
+    supply: Supply | None = None,
+    clock: Callable[[], str] | None = None,
+) -> list[Result]:
+    """Run ``commands`` (dataclasses or JSON objects) in one transaction of ``uow``.
+
+    ``supply`` gives tokens, fresh ids and lot seeds (default: :class:`RecordSupply`, random
+    tokens, seeds from the record's head); ``clock`` stamps ``at`` on commands that carry none.
+    """
+    results: list[Result] = []
+    with uow:
+        source = supply if supply is not None else RecordSupply(uow)
+        for index, item in enumerate(commands):
+            try:
+                command = item if isinstance(item, Command) else parse_command(item, registry)
+                if command.at is None and clock is not None:
+                    command = replace(command, at=Timestamp(clock()))
+                results.append(_run(index, command, uow, registry, source))
+            except CouncilError as err:
+                err.index = index
+                uow.rollback()
+                raise
+        uow.commit()
+    return results
+
+
+def _run(
+    index: int, command: Command, uow: UnitOfWork, registry: CommandRegistry, supply: Supply
+) -> Result:
+    handler = registry.for_command(command)
+    ctx = Context(supply, uow.constitution, command.actor)
+    recorded: list[Event] = []
+    entries: list[int] = []
+    stack: list[Iterator[Event]] = [iter(handler.decide(command, uow.view, ctx))]
+    while stack:
+        event = next(stack[-1], None)
+        if event is None:
+            stack.pop()
+            continue
+        if event.recorded:
+            entry = to_entry(event)
+            if command.at is not None:
+                entry["at"] = command.at
+            entries.append(uow.record.append(entry))
+            recorded.append(event)
+        apply(event, uow.store)
+        stack.append(react(event, uow.view, ctx))
+    return Result(index, handler.name, tuple(recorded), tuple(entries))

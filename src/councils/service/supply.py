@@ -1,0 +1,40 @@
+"""The service's :class:`~councils.domain.context.Supply`: what the pure domain may not make.
+
+- tokens: 128 random bits from :mod:`secrets` (the key of a sealed ballot; never published);
+- ids for what the rules create by themselves: ``<hint>~<n>``, ``n`` the record's length, and
+  ``~`` never appears in an id a person chooses (:data:`councils.service.parsing.ID_PATTERN`);
+- lot seeds: SHA-256 of the record's head at the moment of the draw and the draw's name, first
+  8 bytes, top bit cleared (so it fits the record's integers); anyone holding the record can
+  redraw (DESIGN.md, "The record").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from councils.service.uow import UnitOfWork
+
+__all__ = ["RecordSupply"]
+
+
+class RecordSupply:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._made: set[str] = set()
+
+    def token(self) -> str:
+        return secrets.token_hex(16)
+
+    def new_id(self, hint: str) -> str:
+        n = len(self._uow.record)
+        candidate = f"{hint}~{n}"
+        while candidate in self._made:
+            n += 1
+            candidate = f"{hint}~{n}"
+        self._made.add(candidate)
+        return candidate
+
+    def seed(self, context: str) -> int:
+        digest = hashlib.sha256(self._uow.record.head() + context.encode()).digest()
+        return int.from_bytes(digest[:8], "big") & (2**63 - 1)
