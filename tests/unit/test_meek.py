@@ -199,3 +199,10 @@ def test_every_round_conserves_the_votes_exactly() -> None:
     for r in result.rounds:
         lost += r.non_transferable
         assert sum(t for t in r.totals if t is not None) + lost == 300
+
+
+def test_a_profile_too_large_for_exact_int64_is_refused_with_a_clear_error() -> None:
+    p = Profile.from_ballots(["a", "b"], [["a"], ["b"]], weights=[10**10, 1])
+    with pytest.raises(InvalidCommand) as err:
+        count_meek_stv(p, 1)
+    assert err.value.code == "count.too_many_ballots"
