@@ -328,8 +328,9 @@ def _locate(
         wrong = [t for t in range(len(a)) if a[t] != b[t]]
         if len(wrong) <= _DIFF_LIMIT:
             where_is = _positions(expected, {a[t] for t in wrong})
+            copies = _counts(actual, set(where_is))
             for t in wrong:
-                _misplaced(p + t, p + t, actual, expected, where_is, place, out, noun)
+                _misplaced(p + t, p + t, a[t], where_is, copies, place, out, noun)
             return
     if len(a) + len(b) > _DIFF_LIMIT:
         out.fail(
@@ -341,13 +342,14 @@ def _locate(
         )
         return
     where_is = _positions(expected, set(a))
+    copies = _counts(actual, set(where_is))
     here = {h: p + t for t, h in enumerate(a)}
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
             continue
         pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
         for t in range(pairs):
-            _misplaced(p + i1 + t, p + j1 + t, actual, expected, where_is, place, out, noun)
+            _misplaced(p + i1 + t, p + j1 + t, a[i1 + t], where_is, copies, place, out, noun)
         for i in range(i1 + pairs, i2):
             elsewhere = where_is.get(a[i])
             before = p + j1 + pairs
@@ -380,21 +382,35 @@ def _positions(values: Sequence[bytes], wanted: set[bytes]) -> dict[bytes, int]:
     return found
 
 
+def _counts(values: Sequence[bytes], wanted: set[bytes]) -> dict[bytes, int]:
+    """How often each wanted value occurs in ``values`` (one pass)."""
+    counts: dict[bytes, int] = {}
+    if wanted:
+        for value in values:
+            if value in wanted:
+                counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
 def _misplaced(
     i: int,
     j: int,
-    actual: Sequence[bytes],
-    expected: Sequence[bytes],
+    got: bytes,
     where_is: dict[bytes, int],
+    copies: dict[bytes, int],
     place: Callable[[int], str],
     out: _Capped,
     noun: _Noun,
 ) -> None:
-    """Report that position ``i`` holds ``actual[i]`` where the log has ``expected[j]``."""
-    k = where_is.get(actual[i])
+    """Report that position ``i`` holds ``got`` where the log has its ``j``-th value.
+
+    ``got`` may be no value of the log (changed), a value of the log that now occurs twice (a
+    copy: changed too), or one that occurs once, elsewhere in the log (moved).
+    """
+    k = where_is.get(got)
     if k is None:
         out.fail(f"{noun.code}_changed", noun.changed.format(j=j), place(i), j)
-    elif k < len(actual) and actual[k] == expected[k]:
+    elif copies.get(got, 0) > 1:
         out.fail(
             f"{noun.code}_changed",
             f"{noun.changed.format(j=j)}: it is a copy of {noun.name} {k}",
