@@ -3,9 +3,9 @@ command dataclass, or an :class:`InvalidCommand` that names the field
 (``ballot.cast: field "ranking" must be a list of member ids``).
 
 The checks follow the dataclass's own type hints, so a new command needs no parser of its own.
-Ids are 1 to 128 characters of letters, digits and ``. _ : -``, starting with a letter or digit
-(``~`` is kept for the ids the service makes itself, so the two never clash); ``at`` must be an
-ISO 8601 timestamp.
+Ids are 1 to 128 characters of letters, digits and ``. _ : - ~``, starting with a letter or
+digit (the ids the service makes itself look like ``vyborg~41``); ``at`` must be an ISO 8601
+timestamp.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from councils.service.registry import COMMANDS, CommandRegistry
 
 __all__ = ["ID_PATTERN", "parse_command"]
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$")
 
 
 def parse_command(data: object, registry: CommandRegistry = COMMANDS) -> Command:

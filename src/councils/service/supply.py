@@ -1,8 +1,8 @@
 """The service's :class:`~councils.domain.context.Supply`: what the pure domain may not make.
 
 - tokens: 128 random bits from :mod:`secrets` (the key of a sealed ballot; never published);
-- ids for what the rules create by themselves: ``<hint>~<n>``, ``n`` the record's length, and
-  ``~`` never appears in an id a person chooses (:data:`councils.service.parsing.ID_PATTERN`);
+- ids for what the rules create by themselves (an election opened for a vacancy):
+  ``<hint>~<n>``, ``n`` the record's length, or the next number not yet taken;
 - lot seeds: SHA-256 of the record's head at the moment of the draw and the draw's name, first
   8 bytes, top bit cleared (so it fits the record's integers); anyone holding the record can
   redraw (DESIGN.md, "The record").
@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from councils.domain.ids import ElectionId
 from councils.service.uow import UnitOfWork
 
 __all__ = ["RecordSupply"]
@@ -29,7 +30,7 @@ class RecordSupply:
     def new_id(self, hint: str) -> str:
         n = len(self._uow.record)
         candidate = f"{hint}~{n}"
-        while candidate in self._made:
+        while candidate in self._made or self._uow.view.has_election(ElectionId(candidate)):
             n += 1
             candidate = f"{hint}~{n}"
         self._made.add(candidate)
