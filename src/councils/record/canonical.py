@@ -24,8 +24,9 @@ reordered or repeated keys) is refused rather than silently normalised.
 from __future__ import annotations
 
 import json
+import json.scanner
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn, cast
 
 from councils.domain.errors import InvalidCommand, RecordCorrupt
@@ -183,7 +184,11 @@ def _refuse_float(text: str) -> object:
     raise ValueError(f"{text} is not an integer")
 
 
-_decoder = json.JSONDecoder(parse_float=_refuse_float, parse_constant=_refuse_constant)
+#: The C scanner of a decoder that refuses fractions and NaN/Infinity; ``decode`` calls it
+#: directly (it returns the value and where it ended) to skip ``JSONDecoder.decode``'s wrapper.
+_scan: Callable[[str, int], tuple[object, int]] = json.scanner.make_scanner(
+    cast(Any, json.JSONDecoder(parse_float=_refuse_float, parse_constant=_refuse_constant))
+)
 
 
 def decode(data: bytes) -> dict[str, object]:
@@ -203,9 +208,13 @@ def decode(data: bytes) -> dict[str, object]:
     except UnicodeDecodeError as exc:
         raise refuse(f"not UTF-8 (byte {exc.start})") from None
     try:
-        value = _decoder.decode(text)
+        value, end = _scan(text, 0)
+    except StopIteration:
+        raise refuse("not JSON (no value at the start)") from None
     except (ValueError, RecursionError) as exc:
         raise refuse(f"not JSON ({exc})") from None
+    if end != len(text):
+        raise refuse(f"not JSON (extra data after character {end})")
     if not _fast_ok(value, keys_known_str=True):
         path, reason = check(value) or ("(entry)", "cannot be encoded")
         raise refuse(f"{path}: {reason}")
