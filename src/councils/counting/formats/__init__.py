@@ -15,16 +15,28 @@ from typing import Final
 
 from councils.counting.formats._common import ProgressCallback
 from councils.counting.formats.blt import parse_blt, write_blt
+from councils.counting.formats.preflib import parse_preflib
 from councils.counting.profile import Profile
 from councils.domain.errors import ParseError
 
-__all__ = ["FORMATS", "ProgressCallback", "parse_blt", "read_profile", "write_blt"]
+__all__ = [
+    "FORMATS",
+    "ProgressCallback",
+    "parse_blt",
+    "parse_preflib",
+    "read_profile",
+    "write_blt",
+]
 
 #: The formats :func:`read_profile` knows, by name.
-FORMATS: Final = ("blt",)
+FORMATS: Final = ("blt", "preflib")
 
 _BY_EXTENSION: Final[dict[str, tuple[str, str | None]]] = {
     ".blt": ("blt", None),
+    ".soi": ("preflib", "soi"),
+    ".soc": ("preflib", "soc"),
+    ".toi": ("preflib", "toi"),
+    ".toc": ("preflib", "toc"),
 }
 
 
@@ -70,4 +82,7 @@ def read_profile(
         raise ParseError(
             name, 0, f"cannot read the file: {err.strerror or err}", "parse.unreadable"
         ) from None
+    if fmt == "preflib":
+        kind = known[1] if known is not None and known[0] == "preflib" else None
+        return parse_preflib(data, name, kind, on_progress)
     return parse_blt(data, name, on_progress)
