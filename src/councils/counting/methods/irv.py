@@ -22,8 +22,8 @@ description, and the Australian House of Representatives count (Commonwealth Ele
 1918, s. 274), which this follows for one seat.
 
 Known deviations: candidates are excluded one at a time (no "bulk exclusion" of several
-candidates who together cannot overtake the next, which s. 274 permits); it never changes who
-is elected, only the number of rounds. Ballots that rank candidates equal are refused.
+candidates who together cannot overtake the next, which some rule books allow); it never
+changes who is elected, only the number of rounds. Ballots that rank candidates equal are refused.
 """
 
 from __future__ import annotations
