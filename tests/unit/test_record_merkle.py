@@ -202,3 +202,15 @@ def test_a_root_of_a_million_leaves_is_fast() -> None:
     log = MerkleLog.from_leaves(leaves)
     assert log.root() == expected
     assert spent < 5, spent
+
+
+def test_every_proof_of_every_pair_up_to_33_leaves_verifies() -> None:
+    leaves = [leaf_hash(i.to_bytes(2, "big")) for i in range(33)]
+    roots = roots_at(leaves, range(34))
+    for size in range(1, 34):
+        for index in range(size):
+            proof = inclusion_proof(leaves, index, size)
+            assert verify_inclusion(leaves[index], index, size, proof, roots[size]).ok
+        for size1 in range(1, size + 1):
+            proof = consistency_proof(leaves, size1, size)
+            assert verify_consistency(size1, size, proof, roots[size1], roots[size]).ok
