@@ -14,6 +14,7 @@ from councils.domain.events import (
     from_entry,
     to_entry,
 )
+from councils.record import canonical
 from councils.testing.scenarios import petrograd
 
 
@@ -58,7 +59,6 @@ def test_entries_hold_only_strings_integers_lists_and_dicts() -> None:
 
 
 def test_entries_pass_the_records_canonical_encoding() -> None:
-    canonical = pytest.importorskip("councils.record.canonical")
     fed = petrograd()
     fed.elect("e1", "putilov", ["m1", "m2"], {"m1": ["m1"], "m2": ["m2", "m1"]})
     for entry in fed.record.entries:

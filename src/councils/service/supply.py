@@ -3,17 +3,17 @@
 - tokens: 128 random bits from :mod:`secrets` (the key of a sealed ballot; never published);
 - ids for what the rules create by themselves (an election opened for a vacancy):
   ``<hint>~<n>``, ``n`` the record's length, or the next number not yet taken;
-- lot seeds: SHA-256 of the record's head at the moment of the draw and the draw's name, first
-  8 bytes, top bit cleared (so it fits the record's integers); anyone holding the record can
-  redraw (DESIGN.md, "The record").
+- lot seeds: :func:`councils.record.lots.lot_seed` of the record's Merkle root at the moment of
+  the draw and the draw's name; anyone holding the record can redraw (DESIGN.md, "The
+  record").
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from councils.domain.ids import ElectionId
+from councils.record.lots import lot_seed
 from councils.service.uow import UnitOfWork
 
 __all__ = ["RecordSupply"]
@@ -37,5 +37,4 @@ class RecordSupply:
         return candidate
 
     def seed(self, context: str) -> int:
-        digest = hashlib.sha256(self._uow.record.head() + context.encode()).digest()
-        return int.from_bytes(digest[:8], "big") & (2**63 - 1)
+        return lot_seed(self._uow.record.head(), context)

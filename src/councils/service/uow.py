@@ -21,8 +21,8 @@ class RecordSink(Protocol):
     """The public record, as the bus writes it (the Merkle log of :mod:`councils.record`).
 
     ``append`` takes one entry (a dict of strings, integers, lists and dicts with ``"type"`` and
-    ``"v"``) and returns its 0-based index; ``head`` is a digest that commits to every entry so
-    far (the Merkle root), from which lots are seeded; ``len`` is the number of entries.
+    ``"v"``) and returns its 0-based index; ``head`` commits to every entry so far (the 32-byte
+    Merkle root, RFC 9162), and lots are seeded from it; ``len`` is the number of entries.
     Appends made inside a unit of work vanish with its rollback.
     """
 

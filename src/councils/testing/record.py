@@ -1,39 +1,45 @@
-"""An in-memory record: a list of entries and a hash chain standing in for the Merkle root.
+"""An in-memory record: canonical entries in an RFC 9162 Merkle log, held in a list.
 
-Enough for the bus, the tests and the simulator: ``head()`` commits to every entry so far
-(SHA-256 chained over sorted-key compact JSON), so lot seeds depend on the whole record as they
-will on the Merkle log of :mod:`councils.record`, which replaces this in storage.
+The same encoding (:func:`councils.record.canonical.encode`) and tree
+(:class:`councils.record.merkle.MerkleLog`) as the stored record, so every entry the bus
+appends is checked to be encodable, and ``head()`` is the real Merkle root that lot seeds are
+drawn from. Storage persists the log instead of this list.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 
-__all__ = ["InMemoryRecord"]
+from councils.record import canonical
+from councils.record.merkle import MerkleLog, leaf_hash
 
-_EMPTY = hashlib.sha256(b"").digest()
+__all__ = ["InMemoryRecord"]
 
 
 class InMemoryRecord:
     def __init__(self) -> None:
         self.entries: list[dict[str, object]] = []
-        self._heads: list[bytes] = [_EMPTY]
+        self._leaves: list[bytes] = []
+        self._log = MerkleLog()
 
     def append(self, entry: Mapping[str, object]) -> int:
-        data = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        self.entries.append(json.loads(data))
-        self._heads.append(hashlib.sha256(self._heads[-1] + data.encode()).digest())
+        data = canonical.encode(entry)
+        self.entries.append(canonical.decode(data))
+        leaf = leaf_hash(data)
+        self._leaves.append(leaf)
+        self._log.append(leaf)
         return len(self.entries) - 1
 
     def head(self) -> bytes:
-        return self._heads[-1]
+        """The Merkle root (MTH) of the log so far."""
+        return self._log.root()
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def truncate(self, size: int) -> None:
         """Drop every entry from ``size`` on (the unit of work's rollback)."""
-        del self.entries[size:]
-        del self._heads[size + 1 :]
+        if size < len(self.entries):
+            del self.entries[size:]
+            del self._leaves[size:]
+            self._log = MerkleLog.from_leaves(self._leaves)
