@@ -20,7 +20,7 @@ $(VENV)/.bench-installed: $(STAMP)
 
 # The main job: count a real election shipped with the project and print its rounds.
 run: $(STAMP)
-	$(BIN)/councils methods
+	$(BIN)/councils count examples/edinburgh_2017_ward1.blt
 
 # The whole suite: lint, types, tests.
 test: $(STAMP)

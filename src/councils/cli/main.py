@@ -12,6 +12,7 @@ import sys
 import typer
 
 from councils.cli import count as count_cmd
+from councils.cli import record as record_cmd
 from councils.domain.errors import CouncilError, ParseError
 
 __all__ = ["app", "main"]
@@ -24,6 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 count_cmd.register(app)
+record_cmd.register(app)
 
 
 @app.callback()

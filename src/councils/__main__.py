@@ -1,0 +1,5 @@
+"""``python -m councils`` runs the command line."""
+
+from councils.cli.main import main
+
+main()
