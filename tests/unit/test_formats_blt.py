@@ -426,3 +426,17 @@ def test_read_profile_missing_file(tmp_path: Path) -> None:
     assert err.value.code == "parse.unreadable"
     with pytest.raises(ParseError):
         read_profile(tmp_path, "blt")
+
+
+def test_weights_that_add_up_past_int64_are_refused() -> None:
+    data = b"2 1\n" + b"999999999999999 1 0\n" * 5000 + b"0\nA\nB\n"
+    err = error(data)
+    assert err.code == "parse.blt.too_many_ballots"
+
+
+def test_an_enormous_line_is_refused_quickly() -> None:
+    data = b"3 1\n1 " + b"2 " * 3_000_000 + b"0\n0\nA\nB\nC\n"
+    err = error(data)
+    assert (err.line, err.code) == (2, "parse.blt.duplicate")
+    err = error(b"3 1\n-1 " + b"-1 " * 3_000_000 + b"\n0\nA\nB\nC\n")
+    assert (err.line, err.code) == (2, "parse.blt.withdrawn")

@@ -235,3 +235,18 @@ def test_progress_is_reported() -> None:
     seen: list[tuple[int, int]] = []
     parse_preflib(data, on_progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (len(data), len(data))
+
+
+def test_counts_that_add_up_past_int64_are_refused() -> None:
+    text = header("soi", 2, 1, 1, ["a", "b"]).replace("# NUMBER VOTERS: 1\n", "")
+    text = text.replace("# NUMBER UNIQUE ORDERS: 1\n", "") + "999999999999999: 1\n" * 5000
+    with pytest.raises(ParseError) as err:
+        parse_preflib(text.encode())
+    assert err.value.code == "parse.preflib.too_many_ballots"
+
+
+def test_an_enormous_order_is_refused_quickly() -> None:
+    text = GOOD + "1: " + "1," * 2_000_000 + "2\n"
+    with pytest.raises(ParseError) as err:
+        parse_preflib(text.encode())
+    assert (err.value.line, err.value.code) == (10, "parse.preflib.duplicate")

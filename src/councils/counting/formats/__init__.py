@@ -15,6 +15,7 @@ from typing import Final
 
 from councils.counting.formats._common import ProgressCallback
 from councils.counting.formats.blt import parse_blt, write_blt
+from councils.counting.formats.csvformat import parse_csv
 from councils.counting.formats.preflib import parse_preflib
 from councils.counting.profile import Profile
 from councils.domain.errors import ParseError
@@ -23,13 +24,14 @@ __all__ = [
     "FORMATS",
     "ProgressCallback",
     "parse_blt",
+    "parse_csv",
     "parse_preflib",
     "read_profile",
     "write_blt",
 ]
 
 #: The formats :func:`read_profile` knows, by name.
-FORMATS: Final = ("blt", "preflib")
+FORMATS: Final = ("blt", "preflib", "csv")
 
 _BY_EXTENSION: Final[dict[str, tuple[str, str | None]]] = {
     ".blt": ("blt", None),
@@ -37,6 +39,7 @@ _BY_EXTENSION: Final[dict[str, tuple[str, str | None]]] = {
     ".soc": ("preflib", "soc"),
     ".toi": ("preflib", "toi"),
     ".toc": ("preflib", "toc"),
+    ".csv": ("csv", None),
 }
 
 
@@ -85,4 +88,6 @@ def read_profile(
     if fmt == "preflib":
         kind = known[1] if known is not None and known[0] == "preflib" else None
         return parse_preflib(data, name, kind, on_progress)
+    if fmt == "csv":
+        return parse_csv(data, name, on_progress)
     return parse_blt(data, name, on_progress)

@@ -33,7 +33,7 @@ I64 = npt.NDArray[np.int64]
 I16 = npt.NDArray[np.int16]
 U64 = npt.NDArray[np.uint64]
 
-#: With at most 15 candidates a whole ballot fits one int64 key: 16**15 = 2**60.
+#: With at most 15 candidates a whole ballot fits one int64 key: 15 digits of 4 bits.
 KEYED_MAX_CANDIDATES = 15
 
 #: Longest token the pass reads (a weight of up to fifteen digits); longer goes the exact way.
@@ -66,20 +66,28 @@ class FastChunk:
 _NOTHING = FastChunk(None, None, None, 0, 0, 0.0)
 
 
+def _digit_bits(n_candidates: int) -> int:
+    return max(1, n_candidates.bit_length())  # bits for a digit 0..C (0: no preference)
+
+
 def key_powers(n_candidates: int) -> I64:
-    """``base**(C-1-j)`` for each preference position ``j``, base ``C+1``: the key of a ballot is
-    ``sum((c_j + 1) * powers[j])``, so keys sort like the rankings and 0 is the blank ballot."""
-    base = n_candidates + 1
-    return np.array([base ** (n_candidates - 1 - j) for j in range(n_candidates)], dtype=np.int64)
+    """The weight of each preference position ``j`` in a ballot's key: ``2**(b*(C-1-j))`` with
+    ``b`` bits a digit. The key is ``sum((c_j + 1) * powers[j])``: keys sort like the rankings, 0
+    is the blank ballot, and powers of two make decoding shifts and masks rather than int64
+    divisions (five times slower). C ≤ 15 needs at most 60 bits."""
+    bits = _digit_bits(n_candidates)
+    return np.array(
+        [1 << (bits * (n_candidates - 1 - j)) for j in range(n_candidates)], dtype=np.int64
+    )
 
 
 def decode_keys(keys: I64, n_candidates: int, depth: int) -> I16:
     """The rankings (0-based, -1 padded) that :func:`key_powers` encoded, ``depth`` columns."""
-    base = n_candidates + 1
-    powers = key_powers(n_candidates)
+    bits = _digit_bits(n_candidates)
+    mask = (1 << bits) - 1
     grid = np.empty((len(keys), depth), dtype=np.int16)
     for j in range(depth):
-        grid[:, j] = (keys // powers[j]) % base - 1
+        grid[:, j] = ((keys >> (bits * (n_candidates - 1 - j))) & mask) - 1
     return grid
 
 
@@ -161,7 +169,7 @@ def scan(a: U8, n_candidates: int, keyed: bool) -> FastChunk | None:
     # Position of each token in its ballot (weight 0, preferences 1.., terminator last), by a
     # cumulative sum that restarts at every weight.
     span = zeros - weight_at + 1
-    step = np.ones(ntok, dtype=np.int64)
+    step = np.ones(ntok, dtype=np.int32)
     step[weight_at[1:]] = 1 - span[:-1]
     step[0] = 0
     pos = np.cumsum(step)

@@ -17,6 +17,7 @@ from councils.domain.errors import ParseError
 
 __all__ = [
     "MAX_CANDIDATES",
+    "MAX_TOTAL",
     "MAX_WEIGHT",
     "ProgressCallback",
     "Ranking",
@@ -42,6 +43,9 @@ MAX_CANDIDATES = 32767
 #: exact in int64 for any file that fits in memory, and the vectorised BLT reader can read every
 #: weight with a fixed number of passes.
 MAX_WEIGHT = 10**15 - 1
+
+#: The most ballots one file may hold (the sum of its weights): sums stay exact in int64.
+MAX_TOTAL = 2**62
 
 _SHOW_LIMIT = 40
 

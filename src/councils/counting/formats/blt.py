@@ -25,8 +25,10 @@ defines the format and words every error message.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -35,6 +37,7 @@ import numpy as np
 from councils.counting.formats import _blt_fast
 from councils.counting.formats._common import (
     MAX_CANDIDATES,
+    MAX_TOTAL,
     MAX_WEIGHT,
     ProgressCallback,
     Ranking,
@@ -55,12 +58,14 @@ CHUNK_BYTES: Final = 1 << 18
 #: Report progress at most once per this many bytes (a progress bar needs no more).
 _PROGRESS_STEP: Final = 1 << 22
 
-#: Largest total of weights Councils accepts from one file (sums stay exact in int64).
-_MAX_TOTAL: Final = 2**62
+#: A chunk longer than this (one enormous line) is not worth vectorising: no valid ballot line is
+#: that long, and the pass's temporaries grow thirty-fold with the chunk.
+_LONGEST_LINE: Final = 1 << 20
 
 _BOM: Final = b"\xef\xbb\xbf"
 _END: Final[tuple[int, Ranking]] = (0, ())
 _DECIMAL = re.compile(rb"[0-9]*[.,][0-9]+|[0-9]+[.,][0-9]*")
+_TOKEN = re.compile(rb"[^ \t\r]+")
 
 
 def parse_blt(
@@ -132,7 +137,7 @@ def _parse(
         stop = data.find(b"\n", min(off + chunk_bytes, total))
         stop = total if stop < 0 else stop + 1
         fast = None
-        if vectorized:
+        if vectorized and stop - off <= chunk_bytes + _LONGEST_LINE:
             fast = _scan(data, off, stop, n_candidates, keyed)
             if fast is None:
                 # Not plain: perhaps the end of the ballots, followed by the names.
@@ -147,11 +152,11 @@ def _parse(
             rel = _read_exact(data, off, stop, lines.at(off), n_candidates, name, ballots)
             if rel is not None:
                 tail = off + rel
-        if ballots.total > _MAX_TOTAL:
+        if ballots.total > MAX_TOTAL:
             raise ParseError(
                 name,
                 lines.at(off),
-                "the ballot weights add up to more than Councils can count (2**62)",
+                f"the ballot weights add up to more than Councils can count ({MAX_TOTAL})",
                 "parse.blt.too_many_ballots",
             )
         if on_progress is not None and stop >= next_report and tail is None:
@@ -213,10 +218,11 @@ def _strip_comment(raw: bytes) -> bytes:
     return raw if hash_at < 0 else raw[:hash_at]
 
 
-def _tokens(raw: bytes) -> list[bytes]:
-    """The whitespace-separated tokens of one line: exactly the separators the vectorised pass
-    uses (space, tab, CR), so both readers see the same tokens."""
-    return raw.replace(b"\t", b" ").replace(b"\r", b" ").split()
+def _tokens(raw: bytes, limit: int) -> list[bytes]:
+    """The first ``limit`` tokens of one line. Tokens are separated by space, tab and CR, as in
+    the vectorised pass; they are found lazily, so that a line of a hundred megabytes costs no
+    more than the few tokens it takes to see what is wrong with it."""
+    return [m.group() for m in itertools.islice(_TOKEN.finditer(raw), limit)]
 
 
 def _number(tok: bytes, digits: int) -> int | None:
@@ -235,7 +241,7 @@ def _read_header(data: bytes, start: int, name: str) -> tuple[int, int, set[int]
     pos, line, raw = _next_content_line(data, start, 1)
     if raw is None:
         raise ParseError(name, 0, "file is empty", "parse.blt.empty")
-    toks = _tokens(_strip_comment(raw))
+    toks = _tokens(_strip_comment(raw), 3)
     nums = [_number(t, 6) for t in toks]
     if len(toks) != 2 or nums[0] is None or nums[1] is None:
         raise ParseError(
@@ -263,29 +269,35 @@ def _read_header(data: bytes, start: int, name: str) -> tuple[int, int, set[int]
     after = _after(data, pos)
     withdrawn: set[int] = set()
     nxt, wline, wraw = _next_content_line(data, after, line + 1)
-    if wraw is not None:
-        wtoks = _tokens(_strip_comment(wraw))
-        if wtoks[0].startswith(b"-"):
-            for t in wtoks:
-                k = _number(t[1:], 6) if t.startswith(b"-") else None
-                if k is None or k == 0:
-                    raise ParseError(
-                        name,
-                        wline,
-                        "withdrawn candidates must be written as negative numbers such as "
-                        f'"-2 -5"; found {show(t)}',
-                        "parse.blt.withdrawn",
-                    )
-                if k < 1 or k > n_candidates:
-                    raise ParseError(
-                        name,
-                        wline,
-                        f"withdrawn candidate {show(t)} is out of range "
-                        f"(the file has {n_candidates} candidates)",
-                        "parse.blt.out_of_range",
-                    )
-                withdrawn.add(k - 1)
-            after = _after(data, nxt)
+    if wraw is not None and _tokens(_strip_comment(wraw), 1)[0].startswith(b"-"):
+        for m in _TOKEN.finditer(_strip_comment(wraw)):
+            t = m.group()
+            k = _number(t[1:], 6) if t.startswith(b"-") else None
+            if k is None or k == 0:
+                raise ParseError(
+                    name,
+                    wline,
+                    "withdrawn candidates must be written as negative numbers such as "
+                    f'"-2 -5"; found {show(t)}',
+                    "parse.blt.withdrawn",
+                )
+            if k < 1 or k > n_candidates:
+                raise ParseError(
+                    name,
+                    wline,
+                    f"withdrawn candidate {show(t)} is out of range "
+                    f"(the file has {n_candidates} candidates)",
+                    "parse.blt.out_of_range",
+                )
+            if k - 1 in withdrawn:
+                raise ParseError(
+                    name,
+                    wline,
+                    f"withdrawn candidate {show(t)} is listed twice",
+                    "parse.blt.withdrawn",
+                )
+            withdrawn.add(k - 1)
+        after = _after(data, nxt)
     return n_candidates, seats, withdrawn, after
 
 
@@ -302,7 +314,7 @@ def _next_content_line(data: bytes, pos: int, line: int) -> tuple[int, int, byte
         nl = data.find(b"\n", pos)
         stop = len(data) if nl < 0 else nl
         raw = data[pos:stop]
-        if _tokens(_strip_comment(raw)):
+        if _TOKEN.search(_strip_comment(raw)) is not None:
             return pos, line, raw
         pos, line = stop + 1, line + 1
     return pos, line, None
@@ -348,30 +360,36 @@ def _ballot_line(raw: bytes, line: int, n_candidates: int, name: str) -> tuple[i
     """One line of the ballot section: ``None`` (blank), ``_END`` (the line ``0``), or the
     ballot's weight and ranking. This function defines what a ballot line may be."""
     text = _strip_comment(raw)
-    toks = _tokens(text)
-    if not toks:
+    rest: Iterator[re.Match[bytes]] = _TOKEN.finditer(text)
+    first = next(rest, None)
+    if first is None:
         return None
-    if toks == [b"0"] or (len(toks) == 1 and toks[0].isdigit() and not toks[0].strip(b"0")):
+    second = next(rest, None)
+    lead = first.group()
+    if second is None and lead.isdigit() and not lead.strip(b"0"):
         return _END
-    if toks[0].startswith(b"("):
-        body = b" ".join(toks)
-        close = body.find(b")")
+    if second is not None:
+        rest = itertools.chain([second], rest)
+    if lead.startswith(b"("):
+        close = text.find(b")")
         if close < 0:
             raise ParseError(
                 name, line, 'ballot id opens with "(" but has no ")"', "parse.blt.ballot_id"
             )
-        toks = _tokens(body[close + 1 :])
-        if not toks:
+        rest = _TOKEN.finditer(text, close + 1)
+        first = next(rest, None)
+        if first is None:
             raise ParseError(
                 name,
                 line,
                 "ballot id is not followed by a weight and preferences",
                 "parse.blt.no_terminator",
             )
-    weight = _number(toks[0], 15)
+        lead = first.group()
+    weight = _number(lead, 15)
     if weight is None:
-        if _DECIMAL.fullmatch(toks[0]):
-            what = f"weight {show(toks[0])} is not a whole number; a weight counts ballots"
+        if _DECIMAL.fullmatch(lead):
+            what = f"weight {show(lead)} is not a whole number; a weight counts ballots"
         else:
             what = (
                 f'expected a ballot line "WEIGHT PREFERENCES... 0" or the line "0" that ends '
@@ -384,13 +402,14 @@ def _ballot_line(raw: bytes, line: int, n_candidates: int, name: str) -> tuple[i
         raise ParseError(
             name,
             line,
-            f"weight {show(toks[0])} is too large (at most {MAX_WEIGHT})",
+            f"weight {show(lead)} is too large (at most {MAX_WEIGHT})",
             "parse.blt.bad_weight",
         )
     groups: list[tuple[int, ...]] = []
     seen: set[int] = set()
     ended = False
-    for tok in toks[1:]:
+    for match in rest:
+        tok = match.group()
         if ended:
             raise ParseError(
                 name,
@@ -538,7 +557,8 @@ def _assemble(
         del keys, weights
         if len(uniq) and uniq[0] == 0:  # the blank ballot
             uniq, sums = uniq[1:], sums[1:]
-        grid = _blt_fast.decode_keys(uniq, c, ballots.depth)
+        depth = ballots.depth if len(uniq) else 0
+        grid = _blt_fast.decode_keys(uniq, c, depth)
         if not withdrawn and not ballots.grids and not ballots.exact:
             return _effective(names, grid, sums, seats, title)
         parts_r.append(grid)
@@ -578,11 +598,11 @@ def _effective(
     title: str | None,
 ) -> Profile:
     """The keyed path's result, already what :meth:`Profile.effective` would return: distinct,
-    sorted, no blank ballot, no withdrawn candidate, no empty column."""
-    used = int((grid >= 0).sum(axis=1).max()) if len(grid) else 0
+    sorted, no blank ballot, no withdrawn candidate, no empty column (``grid`` is as deep as the
+    longest ballot)."""
     return Profile(
         candidates=names,
-        rankings=np.ascontiguousarray(grid[:, :used]),
+        rankings=grid,
         weights=weights,
         seats=seats,
         title=title,

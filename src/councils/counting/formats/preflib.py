@@ -29,6 +29,7 @@ from typing import Final
 
 from councils.counting.formats._common import (
     MAX_CANDIDATES,
+    MAX_TOTAL,
     MAX_WEIGHT,
     ProgressCallback,
     Ranking,
@@ -142,7 +143,7 @@ def _read_current(lines: list[str], name: str, kind: str | None) -> Profile:
             )
         count = _int(count_text, name, lineno, "the count", MAX_WEIGHT, "parse.preflib.bad_count")
         counts[_order(order, lineno, len(names), kind, name)] += count
-        total += count
+        total = _add(total, count, lineno, name)
     _check_totals(head, total, len(data_lines), name)
     return profile_from_counts(names, counts, title=head.title)
 
@@ -266,58 +267,35 @@ def _order(text: str, lineno: int, n: int, kind: str | None, name: str) -> Ranki
     """``3,1,{2,4}`` → ((2,), (0,), (1, 3)): items separated by commas, ``{..}`` a tie."""
     groups: list[tuple[int, ...]] = []
     seen: set[int] = set()
-    rest = text.strip()
-    while rest:
-        if rest.startswith("{"):
-            close = rest.find("}")
+    t = text.strip()
+    i, end = 0, len(t)
+    while i < end:  # by index, not by slicing: a huge line stays linear
+        if t[i] == "{":
+            close = t.find("}", i)
             if close < 0:
                 raise ParseError(
                     name, lineno, 'a tie opens with "{" but has no "}"', "parse.preflib.bad_order"
                 )
-            parts, rest = rest[1:close].split(","), rest[close + 1 :].strip()
+            parts, i = t[i + 1 : close].split(","), close + 1
         else:
-            comma = rest.find(",")
-            item, rest = (rest, "") if comma < 0 else (rest[:comma], rest[comma:])
-            parts = [item]
-        group: list[int] = []
-        for part in parts:
-            p = part.strip()
-            if not p.isascii() or not p.isdigit() or "{" in p or "}" in p:
+            comma = t.find(",", i)
+            comma = end if comma < 0 else comma
+            parts, i = [t[i:comma]], comma
+        groups.append(_group(parts, seen, lineno, n, name))
+        while i < end and t[i] in " \t":
+            i += 1
+        if i < end:
+            if t[i] != ",":
                 raise ParseError(
                     name,
                     lineno,
-                    f"{show(p)} is not an alternative number",
+                    f"expected a comma before {show(t[i : i + 20])}",
                     "parse.preflib.bad_order",
                 )
-            a = int(p) if len(p.lstrip("0")) <= 6 else n + 1
-            if not 1 <= a <= n:
-                raise ParseError(
-                    name,
-                    lineno,
-                    f"alternative {p.lstrip('0') or '0'} is out of range "
-                    f"(the file has {n} alternatives)",
-                    "parse.preflib.out_of_range",
-                )
-            if a in seen:
-                raise ParseError(
-                    name,
-                    lineno,
-                    f"alternative {a} appears twice in this order",
-                    "parse.preflib.duplicate",
-                )
-            seen.add(a)
-            group.append(a - 1)
-        groups.append(tuple(group))
-        if rest:
-            if not rest.startswith(","):
-                raise ParseError(
-                    name,
-                    lineno,
-                    f"expected a comma before {show(rest)}",
-                    "parse.preflib.bad_order",
-                )
-            rest = rest[1:].strip()
-            if not rest:
+            i += 1
+            while i < end and t[i] in " \t":
+                i += 1
+            if i == end:
                 raise ParseError(
                     name, lineno, "the order ends with a comma", "parse.preflib.bad_order"
                 )
@@ -338,6 +316,48 @@ def _order(text: str, lineno: int, n: int, kind: str | None, name: str) -> Ranki
             "parse.preflib.incomplete",
         )
     return tuple(groups)
+
+
+def _group(parts: list[str], seen: set[int], lineno: int, n: int, name: str) -> tuple[int, ...]:
+    """One item of an order (one alternative, or the alternatives of a tie), checked."""
+    group: list[int] = []
+    for part in parts:
+        p = part.strip()
+        if not p.isascii() or not p.isdigit():
+            raise ParseError(
+                name, lineno, f"{show(p)} is not an alternative number", "parse.preflib.bad_order"
+            )
+        a = int(p) if len(p.lstrip("0")) <= 6 else n + 1
+        if not 1 <= a <= n:
+            raise ParseError(
+                name,
+                lineno,
+                f"alternative {p.lstrip('0') or '0'} is out of range "
+                f"(the file has {n} alternatives)",
+                "parse.preflib.out_of_range",
+            )
+        if a in seen:
+            raise ParseError(
+                name,
+                lineno,
+                f"alternative {a} appears twice in this order",
+                "parse.preflib.duplicate",
+            )
+        seen.add(a)
+        group.append(a - 1)
+    return tuple(group)
+
+
+def _add(total: int, count: int, lineno: int, name: str) -> int:
+    total += count
+    if total > MAX_TOTAL:
+        raise ParseError(
+            name,
+            lineno,
+            f"the counts add up to more than Councils can count ({MAX_TOTAL})",
+            "parse.preflib.too_many_ballots",
+        )
+    return total
 
 
 def _check_totals(head: _Header, total: int, orders: int, name: str) -> None:
@@ -418,6 +438,6 @@ def _read_old(lines: list[str], first: int, name: str, kind: str | None) -> Prof
         count_text, comma, order = line.partition(",")
         count = _int(count_text, name, lineno, "the count", MAX_WEIGHT, "parse.preflib.bad_count")
         counts[_order(order, lineno, n, kind.lower() if kind else None, name)] += count
-        total += count
+        total = _add(total, count, lineno, name)
     _check_totals(head, total, len(body) - n - 1, name)
     return profile_from_counts(names, counts)
