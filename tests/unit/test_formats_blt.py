@@ -47,6 +47,11 @@ def both(data: bytes, name: str = "t.blt") -> Profile:
         assert p.candidates == fast.candidates
         assert (p.seats, p.title, p.withdrawn) == (fast.seats, fast.title, fast.withdrawn)
         assert rows(p) == rows(fast)
+        # Not only the same ballots: the same arrays, rows in the same (sorted) order.
+        assert p.is_effective
+        assert np.array_equal(p.rankings, fast.rankings)
+        assert np.array_equal(p.weights, fast.weights)
+        assert (p.levels is None) == (fast.levels is None)
     return whole
 
 

@@ -219,7 +219,8 @@ class Profile:
         return replace(out.aggregated(), is_effective=True)
 
     def aggregated(self) -> Profile:
-        """Merge identical ballots into one row, summing their weights (row order: sorted).
+        """Merge identical ballots into one row, summing their weights (row order: sorted, so
+        that the same ballots give the same profile whatever order a file lists them in).
 
         Rows that fit one exact int64 key (mixed radix, :func:`_row_keys`) are grouped by
         sorting the keys alone (:func:`sum_by_key`) and rebuilt from the distinct keys: sorting
@@ -232,8 +233,6 @@ class Profile:
         keys = _row_keys(self.rankings, self.levels, self.n_candidates)
         if keys is not None:
             uniq, weights = sum_by_key(keys, self.weights)
-            if len(uniq) == n:
-                return self
             rankings, levels = _rows_from_keys(
                 uniq, self.depth, self.n_candidates, self.levels is not None
             )
@@ -243,12 +242,9 @@ class Profile:
         stacked = self.rankings if self.levels is None else np.hstack([self.rankings, self.levels])
         stacked = np.ascontiguousarray(stacked)
         view = stacked.view(np.dtype((np.void, stacked.dtype.itemsize * stacked.shape[1])))
-        uniq_rows, first, inverse = np.unique(view.ravel(), return_index=True, return_inverse=True)
-        if len(uniq_rows) == n:
-            return self
-        # bincount sums in float64: exact while a total stays below 2**53 ballots.
-        summed = np.bincount(inverse.ravel(), weights=self.weights, minlength=len(uniq_rows))
-        weights = summed.astype(np.int64)
+        _, first, inverse = np.unique(view.ravel(), return_index=True, return_inverse=True)
+        # A row's group is its index among the distinct rows: grouping those sums exactly.
+        _, weights = sum_by_key(inverse.ravel().astype(np.int64), self.weights)
         rankings = self.rankings[first]
         levels_ = self.levels[first] if self.levels is not None else None
         return Profile(

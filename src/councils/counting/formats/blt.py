@@ -129,6 +129,8 @@ def _parse(
     lines = _Lines(data)
     n_candidates, seats, withdrawn, off = _read_header(data, start, name)
     keyed = n_candidates <= _blt_fast.KEYED_MAX_CANDIDATES
+    if vectorized and len(data) - off > 8 * chunk_bytes:
+        _blt_fast.raise_malloc_threshold()
     ballots = _Ballots()
     total = len(data)
     tail: int | None = None
