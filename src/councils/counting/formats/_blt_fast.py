@@ -9,7 +9,7 @@ a microsecond a token. Here every step is one numpy operation over a chunk of by
 3. token values by Horner's rule, one pass per digit position (most tokens have one or two);
 4. the zeros cut the token stream into ballots ``WEIGHT PREF... 0``; every 0 must end its line
    and no other line break may occur, every preference must be in 1..C, no candidate twice
-   (a bitmask per ballot when C ≤ 64, sorting each row otherwise);
+   (the popcount of a sum of bits per ballot when C ≤ 64, sorting each row otherwise);
 5. each ballot becomes one exact int64 key (mixed radix, C ≤ 15) or a row of an int16 grid.
 
 This pass decides nothing about errors. It only says "this chunk is plain and valid" or
@@ -122,9 +122,9 @@ def _popcount(x: U64) -> I64:
 
 
 def scan(a: U8, n_candidates: int, keyed: bool) -> FastChunk | None:
-    """Read a run of ballot lines: ``a`` starts at a line start and ends with a newline, and does
-    not hold the line ``0`` that ends the ballots. ``None``: not plain, or something is wrong —
-    the caller then uses the exact reader.
+    """Read a run of ballot lines (``a`` starts at a line start). ``None``: not plain, or not
+    only valid ballot lines — the line ``0`` that ends the ballots, the names, a mistake — and
+    the caller then looks for the end of the ballots or uses the exact reader.
 
     The structure is found from the values, not from the lines: in a valid ballot section the
     only tokens equal to 0 are the terminators, so the zeros cut the token stream into ballots
@@ -136,7 +136,7 @@ def scan(a: U8, n_candidates: int, keyed: bool) -> FastChunk | None:
     if n == 0:
         return _NOTHING
     if a[n - 1] != 10:
-        return None  # a last line without its newline: only at the end of a truncated file
+        return None  # a last line without its newline: the end of the file, for the exact reader
     digit = (a - np.uint8(48)) < 10
     n_digit = int(np.count_nonzero(digit))
     n_newline = int(np.count_nonzero(a == 10))
