@@ -13,6 +13,7 @@ import typer
 
 from councils.cli import count as count_cmd
 from councils.cli import record as record_cmd
+from councils.cli import serve as serve_cmd
 from councils.domain.errors import CouncilError, ParseError
 
 __all__ = ["app", "main"]
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 count_cmd.register(app)
 record_cmd.register(app)
+serve_cmd.register(app)
 
 
 @app.callback()

@@ -1,0 +1,70 @@
+"""The FastAPI application factory. Nothing happens at import: no engine, no app object; the
+caller passes the unit of work factory (see :mod:`councils.api.backend`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+
+import councils
+from councils.api.backend import Backend, UowFactory, utc_now
+from councils.api.errors import install_error_handlers
+from councils.api.routes import api_router
+from councils.api.schemas import commands_body_schema
+from councils.domain.context import Supply
+from councils.service.uow import UnitOfWork
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """\
+The JSON API of Councils: the same commands as the command line (`councils apply`), the state
+as `councils state --json` prints it, and the public record's head. Errors are
+`{"code", "message", "args", "index"}` with the status of their class: 422 invalid command,
+403 not permitted, 404 not found, 409 a rule or the current state forbids it.
+"""
+
+
+def create_app(
+    uow_factory: UowFactory,
+    *,
+    clock: Callable[[], str] | None = utc_now,
+    supply: Callable[[UnitOfWork], Supply] | None = None,
+    log: str = "councils",
+    isolated_reads: bool = True,
+    title: str = "Councils",
+) -> FastAPI:
+    """The JSON API over ``uow_factory`` (a fresh unit of work per call).
+
+    ``clock`` stamps ``at`` on commands that carry none (``None``: leave them unstamped);
+    ``supply`` makes the bus's supply for a batch (tests pass a fixed one); ``log`` names the
+    record in receipts; ``isolated_reads=False`` for storage whose reads are not isolated from
+    a write in progress (the in-memory unit of work).
+    """
+    backend = Backend(uow_factory, clock, supply, log, isolated_reads)
+    app = FastAPI(
+        title=title,
+        version=getattr(councils, "__version__", "0.1.0"),
+        description=DESCRIPTION,
+    )
+    app.state.backend = backend
+    install_error_handlers(app)
+    app.include_router(api_router(backend))
+    _document_commands(app)
+    return app
+
+
+def _document_commands(app: FastAPI) -> None:
+    """Put the command models the request body refers to into the OpenAPI components."""
+    _, defs = commands_body_schema()
+    base = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = base()
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(defs)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,75 @@
+"""What the API and the pages share: the unit of work factory, the clock, the supply, a gate.
+
+The app never creates an engine itself: whoever serves it (``councils serve``, ``councils
+demo``, a test) passes a factory that returns a fresh unit of work per request, over SQLite,
+PostgreSQL or memory. Reads are units of work that are never committed.
+
+Why a gate: writes are serialised within one process (SQLite allows one writer at a time, and a
+batch decides against the state it reads, so two batches interleaving could only fail later).
+Reads pass freely when the storage isolates transactions (SQL); the in-memory unit of work
+does not (its rollback restores a copy of the whole state), so over memory reads take the same
+lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from councils.domain.commands import Command
+from councils.domain.context import Supply
+from councils.service.bus import Result, execute
+from councils.service.uow import UnitOfWork
+
+__all__ = ["Backend", "UowFactory", "utc_now"]
+
+UowFactory = Callable[[], UnitOfWork]
+T = TypeVar("T")
+
+
+def utc_now() -> str:
+    """The time a command is received, stamped on commands that carry no ``at``."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Backend:
+    """How requests reach storage.
+
+    ``supply`` makes the :class:`~councils.domain.context.Supply` for one batch (default: the
+    bus's own, random tokens and seeds from the record); ``log`` names the record in receipts
+    and tree heads; ``isolated_reads`` says whether reads may run beside a write.
+    """
+
+    uow_factory: UowFactory
+    clock: Callable[[], str] | None = utc_now
+    supply: Callable[[UnitOfWork], Supply] | None = None
+    log: str = "councils"
+    isolated_reads: bool = True
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @contextmanager
+    def reading(self) -> Iterator[UnitOfWork]:
+        """A unit of work to read from; never committed."""
+        gate: AbstractContextManager[object] = nullcontext() if self.isolated_reads else self._lock
+        with gate, self.uow_factory() as uow:
+            yield uow
+
+    def run(
+        self,
+        commands: Sequence[Command | Mapping[str, object]],
+        then: Callable[[list[Result], UnitOfWork], T],
+    ) -> T:
+        """Run one batch, all or nothing (errors carry the failing command's ``index``), then
+        ``then(results, uow)`` over a fresh read of what it committed, before any other batch
+        runs: a voter's receipt is issued against the record as this batch left it."""
+        with self._lock:
+            uow = self.uow_factory()
+            supply = self.supply(uow) if self.supply is not None else None
+            results = execute(commands, uow, supply=supply, clock=self.clock)
+            with self.uow_factory() as after:
+                return then(results, after)

@@ -1,0 +1,353 @@
+"""What each page shows, read from a :class:`~councils.domain.view.StateView`.
+
+Plain dataclasses for the templates, so the templates hold no logic and these functions can be
+tested without HTTP. Every read is one of the view's narrow questions, per council, per
+constituency, per seat or per candidate: never a loop over members, so a page of a federation
+of a million members costs what a page of a small one does (members are looked up only for the
+seats and candidates shown).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from councils.domain.entities import Constituency, Council, Election, Petition
+from councils.domain.ids import ConstituencyId, CouncilId, ElectionId, MemberId
+from councils.domain.view import StateView
+
+#: Workplaces before districts, as the founding essay names them.
+BASE_ORDER = ("workplace", "territory")
+
+__all__ = [
+    "CouncilRow",
+    "PetitionRow",
+    "SeatRow",
+    "Tier",
+    "constituency_page",
+    "council_page",
+    "election_page",
+    "federation",
+]
+
+
+@dataclass(frozen=True)
+class Person:
+    member: str
+    name: str
+    faction: str | None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class SeatRow:
+    constituency: str
+    constituency_name: str
+    number: int
+    holder: Person | None
+    election: str | None
+
+
+@dataclass(frozen=True)
+class PetitionRow:
+    constituency: str
+    constituency_name: str
+    delegate: Person
+    signatures: int
+    threshold: int
+    electorate: int
+    rule: str
+
+    @property
+    def percent(self) -> int:
+        """How far the petition is towards its threshold, for the progress bar."""
+        return min(100, round(100 * self.signatures / self.threshold)) if self.threshold else 0
+
+
+@dataclass(frozen=True)
+class ElectionRow:
+    election: str
+    constituency: str
+    constituency_name: str
+    status: str
+    seats: int
+    candidates: int
+    turnout: int
+    cause: str = ""
+
+
+@dataclass(frozen=True)
+class CouncilRow:
+    council: str
+    name: str
+    seats: int
+    held: int
+    constituencies: int
+    elected_by: str
+    #: The lower councils that elect into it: (council, name).
+    lower: list[tuple[str, str]]
+    factions: list[tuple[str, int]]
+    open_elections: int
+    petitions: int
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Councils of one level: 0 is elected by workplaces and districts, each level above by
+    the level below."""
+
+    level: int
+    title: str
+    councils: list[CouncilRow]
+
+
+class _Names:
+    """Factions and people by id, each looked up once per page."""
+
+    def __init__(self, view: StateView) -> None:
+        self.view = view
+        self.factions = {f.faction: f.name for f in view.factions()}
+        self.person = cache(self._person)
+
+    def _person(self, member: MemberId) -> Person:
+        m = self.view.member(member)
+        faction = self.factions.get(m.faction) if m.faction is not None else None
+        return Person(m.member, m.name, faction, m.active)
+
+
+def levels(view: StateView) -> dict[CouncilId, int]:
+    """Each council's level: 0 if no council elects into it, else one above the highest
+    council that does (councils elect upwards only, so this ends)."""
+    below: dict[CouncilId, list[CouncilId]] = {c.council: [] for c in view.councils()}
+    for k in view.constituencies():
+        if k.of is not None:
+            below.setdefault(k.council, []).append(k.of)
+    out: dict[CouncilId, int] = {}
+
+    def level(c: CouncilId) -> int:
+        if c not in out:
+            out[c] = 1 + max((level(b) for b in below.get(c, [])), default=-1)
+        return out[c]
+
+    for c in below:
+        level(c)
+    return out
+
+
+def _tier_title(level: int, top: int) -> str:
+    if level == 0:
+        return "Councils elected by workplaces and districts"
+    if level == top:
+        return "The top of the federation"
+    return "Councils elected by the councils below them"
+
+
+def federation(view: StateView) -> list[Tier]:
+    """Every council, top tier first, each with its seats, holders by faction, open elections
+    and petitions under way."""
+    names = _Names(view)
+    lv = levels(view)
+    top = max(lv.values(), default=0)
+    rows: dict[int, list[CouncilRow]] = {}
+    for council in view.councils():
+        rows.setdefault(lv[council.council], []).append(_council_row(view, names, council))
+    return [
+        Tier(level, _tier_title(level, top), sorted(rows[level], key=lambda r: -r.seats))
+        for level in sorted(rows, reverse=True)
+    ]
+
+
+def _council_row(view: StateView, names: _Names, council: Council) -> CouncilRow:
+    electing = view.constituencies_electing(council.council)
+    seats = [s for k in electing for s in view.seats(k.constituency)]
+    factions = Counter(
+        names.person(s.holder).faction or "no faction" for s in seats if s.holder is not None
+    )
+    kinds: Counter[str] = Counter(k.kind for k in electing if k.of is None)
+    parts = [
+        f"{kinds[kind]} {_kind_label(kind, kinds[kind])}" for kind in BASE_ORDER if kinds[kind]
+    ]
+    lower: list[tuple[str, str]] = [
+        (k.of, view.council(k.of).name) for k in electing if k.of is not None
+    ]
+    if lower:
+        parts.append("the " + _and([name for _, name in lower]))
+    elected_by = _and(parts)
+    return CouncilRow(
+        council.council,
+        council.name,
+        len(seats),
+        sum(1 for s in seats if s.holder is not None),
+        len(electing),
+        elected_by or "no constituency yet",
+        lower,
+        factions.most_common(),
+        sum(len(view.open_elections(k.constituency)) for k in electing),
+        sum(len(view.petitions_in(k.constituency)) for k in electing),
+    )
+
+
+def _and(words: list[str]) -> str:
+    if len(words) <= 2:
+        return " and ".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _kind_label(kind: str, n: int) -> str:
+    label = {"workplace": "workplace", "territory": "district", "council": "council delegation"}
+    word = label.get(kind, kind)
+    return word if n == 1 else word + "s"
+
+
+@dataclass(frozen=True)
+class CouncilPage:
+    council: Council
+    row: CouncilRow
+    seats: list[SeatRow]
+    elections: list[ElectionRow]
+    petitions: list[PetitionRow]
+    #: The delegations this council sends up: (constituency, its name, the council above, name).
+    sends: list[tuple[str, str, str, str]]
+
+
+def council_page(view: StateView, council_id: CouncilId) -> CouncilPage:
+    council = view.council(council_id)
+    names = _Names(view)
+    electing = view.constituencies_electing(council_id)
+    seats: list[SeatRow] = []
+    elections: list[ElectionRow] = []
+    petitions: list[PetitionRow] = []
+    for k in electing:
+        seats += _seats(view, names, k)
+        elections += [_election_row(view, k, e) for e in view.open_elections(k.constituency)]
+        petitions += _petitions(view, names, k)
+    sends: list[tuple[str, str, str, str]] = [
+        (k.constituency, k.name, k.council, view.council(k.council).name)
+        for k in view.council_constituencies_of(council_id)
+    ]
+    return CouncilPage(
+        council,
+        _council_row(view, names, council),
+        seats,
+        elections,
+        petitions,
+        sends,
+    )
+
+
+def _seats(view: StateView, names: _Names, k: Constituency) -> list[SeatRow]:
+    return [
+        SeatRow(
+            k.constituency,
+            k.name,
+            s.number,
+            names.person(s.holder) if s.holder is not None else None,
+            s.election,
+        )
+        for s in view.seats(k.constituency)
+    ]
+
+
+def _petitions(view: StateView, names: _Names, k: Constituency) -> list[PetitionRow]:
+    out = []
+    for p in view.petitions_in(k.constituency):
+        size = view.electorate_size(k.constituency)
+        out.append(
+            PetitionRow(
+                k.constituency,
+                k.name,
+                names.person(p.delegate),
+                view.counted_signatures(k.constituency, p.delegate),
+                p.needed(size),
+                size,
+                _rule(p),
+            )
+        )
+    return out
+
+
+def _rule(p: Petition) -> str:
+    words = "more than" if p.comparison == "more-than" else "at least"
+    return f"{words} {p.numerator}/{p.denominator} of the electorate"
+
+
+def _election_row(view: StateView, k: Constituency, e: Election) -> ElectionRow:
+    return ElectionRow(
+        e.election,
+        k.constituency,
+        k.name,
+        e.status,
+        len(e.seats),
+        len(e.candidates),
+        view.turnout(e.election),
+    )
+
+
+@dataclass(frozen=True)
+class ConstituencyPage:
+    constituency: Constituency
+    council_name: str
+    of_name: str | None
+    electorate: int
+    seats: list[SeatRow]
+    elections: list[ElectionRow]
+    petitions: list[PetitionRow]
+
+
+def constituency_page(view: StateView, cid: ConstituencyId) -> ConstituencyPage:
+    k = view.constituency(cid)
+    names = _Names(view)
+    elections = [_election_row(view, k, e) for e in view.elections() if e.constituency == cid]
+    return ConstituencyPage(
+        k,
+        view.council(k.council).name,
+        view.council(k.of).name if k.of is not None else None,
+        view.electorate_size(cid),
+        _seats(view, names, k),
+        elections,
+        _petitions(view, names, k),
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person: Person
+    elected: int | None
+    withdrawn: bool
+
+
+@dataclass(frozen=True)
+class ElectionPage:
+    election: Election
+    constituency: Constituency
+    council_name: str
+    electorate: int
+    turnout: int
+    candidates: list[Candidate]
+    #: Open ballots only (councils: delegates' votes are public): (voter, ranking names).
+    public_votes: list[tuple[Person, list[str]]]
+
+
+def election_page(view: StateView, eid: ElectionId) -> ElectionPage:
+    e = view.election(eid)
+    k = view.constituency(e.constituency)
+    names = _Names(view)
+    order = {m: i + 1 for i, m in enumerate(e.elected)}
+    candidates = [Candidate(names.person(c), order.get(c), c in e.withdrawn) for c in e.candidates]
+    candidates.sort(key=lambda c: (c.elected is None, c.elected or 0, c.person.name))
+    public: list[tuple[Person, list[str]]] = []
+    if not e.secret:
+        for b in view.ballots(eid):
+            if b.voter is not None:
+                public.append((names.person(b.voter), [names.person(c).name for c in b.ranking]))
+        public.sort(key=lambda v: v[0].name)
+    return ElectionPage(
+        e,
+        k,
+        view.council(k.council).name,
+        view.electorate_size(k.constituency),
+        view.turnout(eid),
+        candidates,
+        public,
+    )
