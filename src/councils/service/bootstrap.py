@@ -1,0 +1,104 @@
+"""The one place that wires real storage (DESIGN.md, "Layout").
+
+Everything outside tests and the simulator reaches the database through these functions: the
+CLI now, the API later. Tests and the simulator wire in-memory storage instead
+(:class:`councils.testing.InMemoryUnitOfWork`).
+
+The database is named by a URL: ``--db URL``, else ``$COUNCILS_DB``, else
+``sqlite:///councils.db`` (:func:`database_url`). docs/storage.md has the details.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from councils.domain.view import StateView
+from councils.record.report import Report
+from councils.service.constitution import load_constitution
+from councils.storage.create import Created, create_federation
+from councils.storage.engine import DEFAULT_URL, create_engine
+from councils.storage.export import export_record
+from councils.storage.reader import reading
+from councils.storage.uow import SqlUnitOfWork
+from councils.storage.verify import verify_database
+
+__all__ = [
+    "ENV_VAR",
+    "database_url",
+    "export_federation",
+    "init_federation",
+    "open_uow",
+    "read_state",
+    "verify_federation",
+]
+
+#: The environment variable that names the database when ``--db`` does not.
+ENV_VAR = "COUNCILS_DB"
+
+
+def database_url(url: str | None = None) -> str:
+    """``url`` if given, else ``$COUNCILS_DB``, else ``sqlite:///councils.db``."""
+    return url or os.environ.get(ENV_VAR) or DEFAULT_URL
+
+
+def init_federation(url: str, constitution: Path | None = None) -> Created:
+    """Create the federation's database (or migrate an existing one): ``councils init``.
+
+    The constitution file is validated first (:func:`load_constitution`) and stored as given.
+    """
+    text = None
+    if constitution is not None:
+        load_constitution(constitution)
+        text = constitution.read_text(encoding="utf-8")
+    engine = create_engine(url)
+    try:
+        return create_federation(engine, text)
+    finally:
+        engine.dispose()
+
+
+def open_uow(url: str) -> Callable[[], SqlUnitOfWork]:
+    """A factory of units of work on the database at ``url`` (one engine, shared).
+
+    Each unit of work is reusable, one transaction per ``with`` block, and keeps its caches
+    between transactions while nobody else writes: keep one per thread.
+    """
+    engine = create_engine(url)
+
+    def make() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine)
+
+    return make
+
+
+@contextmanager
+def read_state(url: str) -> Iterator[StateView]:
+    """The state as one consistent snapshot, read-only, for ``councils state``."""
+    engine = create_engine(url)
+    try:
+        with reading(engine) as (_, state):
+            yield state
+    finally:
+        engine.dispose()
+
+
+def verify_federation(url: str) -> Report:
+    """``councils verify``: the record replayed against the stored state, the tree, the
+    signatures. Every failure is in the report."""
+    engine = create_engine(url)
+    try:
+        return verify_database(engine)
+    finally:
+        engine.dispose()
+
+
+def export_federation(url: str) -> dict[str, bytes]:
+    """``councils record export``: the files of the public record (no private key)."""
+    engine = create_engine(url)
+    try:
+        return export_record(engine)
+    finally:
+        engine.dispose()

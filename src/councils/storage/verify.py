@@ -1,0 +1,150 @@
+"""``councils verify``: is the stored federation exactly what its signed record says?
+
+Three checks, every failure reported (DESIGN.md: a report, not a bool):
+
+1. **The record**: the entries, their stored leaf hashes and every signed tree head, with the
+   public key, by :func:`councils.record.verify.verify_log` (signatures, RFC 9162 roots at every
+   signed size, a changed entry named by its index); the indices run 0, 1, 2 … without a gap;
+   the stored frontier is that of the entries; the private key matches the public key.
+2. **The state**: the entries are replayed into an empty in-memory store
+   (:func:`councils.service.replay.replay`), the stored state is read into another
+   (:func:`councils.storage.load.load_state`), and their snapshots are compared row by row
+   (:func:`councils.storage.diff.differences`).
+3. **What snapshots leave out**: seat rows agree with their constituency (numbers 1..seats,
+   the denormalised council), and each open secret election holds one sealed ballot per voter.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine, func, select
+
+from councils.domain.errors import CouncilError
+from councils.domain.snapshot import snapshot
+from councils.record import canonical
+from councils.record.heads import SignedTreeHead, public_key_of
+from councils.record.merkle import MerkleLog
+from councils.record.report import Report
+from councils.record.verify import verify_log
+from councils.service.replay import replay
+from councils.storage.diff import differences
+from councils.storage.load import load_state
+from councils.storage.metadata import (
+    constituencies,
+    elections,
+    sealed_ballots,
+    seats,
+    signing_key,
+    voters,
+)
+from councils.storage.reader import reading
+from councils.storage.record import load_entries, load_federation, load_heads, load_log_state
+
+__all__ = ["verify_database"]
+
+
+def verify_database(engine: Engine) -> Report:
+    """Every failure of the three checks (see the module docstring), from one snapshot."""
+    report = Report()
+    with reading(engine) as (conn, _):
+        info = load_federation(conn)
+        indices, data, leaves = load_entries(conn)
+        try:
+            heads: list[SignedTreeHead] = load_heads(conn, info.log)
+        except CouncilError as err:
+            report.fail("record.bad_head", err.message, "tree_heads")
+            heads = []
+        log = load_log_state(conn, lock=False)
+        private = conn.execute(select(signing_key.c.private_key)).scalar_one_or_none()
+        stored, problems = load_state(conn)
+        _storage_checks(conn, report)
+
+    report.extend(verify_log(data, heads, info.public_key, leaves=leaves))
+    for position, idx in enumerate(indices):
+        if idx != position:
+            report.fail(
+                "record.index_gap",
+                f"the entry stored at position {position} has index {idx}: entries are missing "
+                "or were added",
+                f"entries idx {idx}",
+                position,
+            )
+            break
+    if (log.size, log.frontier) != _frontier(leaves):
+        report.fail(
+            "record.frontier_mismatch",
+            f"the stored log state (size {log.size}) is not the tree of the {len(leaves)} "
+            "stored leaf hashes",
+            "log_state",
+        )
+    if private is None or public_key_of(bytes(private)) != info.public_key:
+        report.fail(
+            "record.key_mismatch",
+            "the signing key does not belong to the published public key",
+            "signing_key",
+        )
+
+    for p in problems:
+        report.fail("state.unloadable", p.what, p.where)
+    try:
+        replayed = replay(canonical.decode(entry) for entry in data)
+    except CouncilError as err:
+        where = f"entry {err.index}" if err.index is not None else "the record"
+        report.fail("record.replay_failed", f"the record does not replay: {err.message}", where)
+        return report
+    for where, what in differences(snapshot(stored), snapshot(replayed)):
+        report.fail("state.differs", what, where)
+    if report.ok:
+        report.note(f"the stored state is exactly the replay of the {len(data)} entries")
+    return report
+
+
+def _frontier(leaves: list[bytes]) -> tuple[int, tuple[bytes, ...]]:
+    log = MerkleLog.from_leaves(leaves)
+    return log.size, log.frontier
+
+
+def _storage_checks(conn: Connection, report: Report) -> None:
+    """What a snapshot cannot show: the seat rows' shape, and the sealed ballot box."""
+    declared = {
+        k: (council, n)
+        for k, council, n in conn.execute(
+            select(constituencies.c.constituency, constituencies.c.council, constituencies.c.seats)
+        )
+    }
+    found: dict[str, list[int]] = {}
+    for k, number, council in conn.execute(
+        select(seats.c.constituency, seats.c.number, seats.c.council).order_by(
+            seats.c.constituency, seats.c.number
+        )
+    ):
+        found.setdefault(k, []).append(int(number))
+        if k in declared and council != declared[k][0]:
+            report.fail(
+                "state.seat_council",
+                f"the seat row says council {council}, the constituency {declared[k][0]}",
+                f"seats {k} {number}",
+            )
+    for k, (_, n) in declared.items():
+        if found.get(k, []) != list(range(1, n + 1)):
+            report.fail(
+                "state.seat_rows",
+                f"seat rows {found.get(k, [])} where the constituency has seats 1..{n}",
+                f"seats {k}",
+            )
+    turnout: dict[str, int] = dict(
+        conn.execute(select(voters.c.election, func.count()).group_by(voters.c.election)).all()
+    )
+    sealed: dict[str, int] = dict(
+        conn.execute(
+            select(sealed_ballots.c.election, func.count()).group_by(sealed_ballots.c.election)
+        ).all()
+    )
+    for (election,) in conn.execute(
+        select(elections.c.election).where(elections.c.secret, elections.c.status == "open")
+    ):
+        if sealed.get(election, 0) != turnout.get(election, 0):
+            report.fail(
+                "state.sealed_ballots",
+                f"{sealed.get(election, 0)} sealed ballots for {turnout.get(election, 0)} voters",
+                f"sealed_ballots {election}",
+            )
