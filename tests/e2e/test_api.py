@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from councils.api import create_app
 from councils.record import canonical
-from councils.record.merkle import leaf_hash, root_from_inclusion_proof
+from councils.record.merkle import leaf_hash, root, root_from_inclusion_proof
 from councils.service import COMMANDS, state_json
 from councils.testing import Federation
 from councils.testing.scenarios import petrograd
@@ -179,13 +179,16 @@ def test_a_cast_ballot_answers_with_the_voters_receipt(client: TestClient, fed: 
     assert "token" not in str(receipt)
     entry = canonical.encode(fed.record.entries[leaf])
     assert receipt["leaf_hash"] == leaf_hash(entry).hex()
-    assert receipt["tree_size"] == body["record"]["size"]
+    # the proof is at the size just after the append, the last entry of this batch here
+    assert receipt["tree_size"] == leaf + 1 == body["record"]["size"]
     rebuilt = root_from_inclusion_proof(
         bytes.fromhex(receipt["leaf_hash"]),
         leaf,
         receipt["tree_size"],
         [bytes.fromhex(p) for p in receipt["proof"]],
     )
+    leaves = [leaf_hash(canonical.encode(e)) for e in fed.record.entries[: leaf + 1]]
+    assert rebuilt == root(leaves)
     assert rebuilt.hex() == body["record"]["root"]
     other = client.post(
         "/api/commands", json={"command": "election.nominate", "election": "e1", "candidate": "m5"}

@@ -84,7 +84,7 @@ def test_council_page_shows_seats_holders_factions_and_petitions(client: TestCli
     # one signature of five in the Putilov electorate (six members: threshold 4)
     assert re.search(r"1\s*</td>\s*<td class=\"num\">4</td>\s*<td class=\"num\">6</td>", r.text)
     assert '<meter min="0" max="4" value="1"' in r.text
-    assert "Delegation of the Petrograd soviet" in text  # what it sends up
+    assert '<a href="/constituencies/city-delegation">its delegation</a>' in r.text
 
 
 def test_council_page_lists_open_elections(client: TestClient) -> None:

@@ -65,11 +65,11 @@ class Backend:
         then: Callable[[list[Result], UnitOfWork], T],
     ) -> T:
         """Run one batch, all or nothing (errors carry the failing command's ``index``), then
-        ``then(results, uow)`` over a fresh read of what it committed, before any other batch
-        runs: a voter's receipt is issued against the record as this batch left it."""
+        ``then(results, uow)`` with the unit of work that ran it, before any other batch runs:
+        its record is the record as this batch left it, and a SQL unit of work still holds the
+        receipts it issued as it appended."""
         with self._lock:
             uow = self.uow_factory()
             supply = self.supply(uow) if self.supply is not None else None
             results = execute(commands, uow, supply=supply, clock=self.clock)
-            with self.uow_factory() as after:
-                return then(results, after)
+            return then(results, uow)

@@ -2,12 +2,13 @@
 
 The bus returns the record index of each event a command appended; for ``ballot.cast`` that
 index is the voter's leaf. The receipt is that leaf's hash and its inclusion proof in the tree
-of the record as the batch left it (:func:`councils.record.receipt.issue_receipt`): with any
-later signed tree head and a consistency proof, the voter can check that their ballot stayed in
+of ``index + 1`` leaves, the record just after the append (docs/record-format.md): with any
+later signed tree head and a consistency proof the voter can check that their ballot stayed in
 the record. It never contains the sealed ballot's token (that would prove how they voted).
 
-The record sink protocol only promises ``append``, ``head`` and ``len``; proofs need every
-leaf hash, which a store exposes as ``leaf_hashes()`` (SQL) or ``entries`` (memory).
+The SQL unit of work issues receipts itself as it appends (``uow.receipt(index)``, from the
+Merkle frontier, without reading the log back); over memory they are computed from the
+entries.
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ from councils.record import canonical
 from councils.record.merkle import leaf_hash
 from councils.record.receipt import Receipt, issue_receipt
 from councils.service.bus import Result
-from councils.service.uow import RecordSink
+from councils.service.uow import UnitOfWork
 
-__all__ = ["leaf_hashes", "receipts_for"]
+__all__ = ["receipts_for"]
 
 
 @runtime_checkable
-class _HasLeafHashes(Protocol):
-    def leaf_hashes(self) -> Sequence[bytes]: ...
+class _IssuesReceipts(Protocol):
+    def receipt(self, index: int) -> Receipt | None: ...
 
 
 @runtime_checkable
@@ -36,19 +37,7 @@ class _HasEntries(Protocol):
     def entries(self) -> Sequence[Mapping[str, object]]: ...
 
 
-def leaf_hashes(record: RecordSink) -> Sequence[bytes]:
-    """Every leaf hash of the record, in order."""
-    if isinstance(record, _HasLeafHashes):
-        return record.leaf_hashes()
-    if isinstance(record, _HasEntries):
-        return [leaf_hash(canonical.encode(e)) for e in record.entries]
-    raise RecordCorrupt(
-        "record.no_leaves",
-        "this storage cannot list the record's leaf hashes, so it cannot issue receipts",
-    )
-
-
-def receipts_for(results: Sequence[Result], record: RecordSink, log: str) -> dict[int, Receipt]:
+def receipts_for(results: Sequence[Result], uow: UnitOfWork, log: str) -> dict[int, Receipt]:
     """Receipts for the ``ballot.cast`` of each result that cast one, by result index."""
     wanted = {
         r.index: r.entries[i]
@@ -56,7 +45,26 @@ def receipts_for(results: Sequence[Result], record: RecordSink, log: str) -> dic
         for i, e in enumerate(r.events)
         if e.type == "ballot.cast"
     }
-    if not wanted:
-        return {}
-    leaves = leaf_hashes(record)
-    return {index: issue_receipt(log, leaves, leaf) for index, leaf in wanted.items()}
+    out: dict[int, Receipt] = {}
+    leaves: list[bytes] | None = None
+    for index, leaf in wanted.items():
+        if isinstance(uow, _IssuesReceipts):
+            receipt = uow.receipt(leaf)
+            if receipt is not None:
+                out[index] = receipt
+                continue
+        if leaves is None:
+            leaves = _leaves(uow)
+        out[index] = issue_receipt(log, leaves[: leaf + 1], leaf)
+    return out
+
+
+def _leaves(uow: UnitOfWork) -> list[bytes]:
+    record = uow.record
+    if isinstance(record, _HasEntries):
+        return [leaf_hash(canonical.encode(e)) for e in record.entries]
+    raise RecordCorrupt(
+        "record.no_receipt",
+        "this storage neither issues receipts nor lists its entries, so it cannot give a "
+        "voter their receipt",
+    )

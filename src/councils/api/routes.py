@@ -84,7 +84,7 @@ def api_router(backend: Backend) -> APIRouter:
     body_schema, _ = commands_body_schema()
 
     def respond(results: list[Result], uow: UnitOfWork) -> dict[str, object]:
-        receipts = receipts_for(results, uow.record, backend.log)
+        receipts = receipts_for(results, uow, backend.log)
         out = []
         for r in results:
             item = r.to_json()

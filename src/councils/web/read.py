@@ -218,7 +218,7 @@ def council_page(view: StateView, council_id: CouncilId) -> CouncilPage:
     seats: list[SeatRow] = []
     elections: list[ElectionRow] = []
     petitions: list[PetitionRow] = []
-    for k in electing:
+    for k in sorted(electing, key=lambda k: k.name):
         seats += _seats(view, names, k)
         elections += [_election_row(view, k, e) for e in view.open_elections(k.constituency)]
         petitions += _petitions(view, names, k)
