@@ -18,9 +18,10 @@ $(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
 
-# The main job: count a real election shipped with the project and print its rounds.
+# The main job: build a demo federation on SQLite (./councils-demo.db, replaced each run) and
+# serve it at http://127.0.0.1:8000 (pages and JSON API). Ctrl-C stops it.
 run: $(STAMP)
-	$(BIN)/councils count examples/edinburgh_2017_ward1.blt
+	$(BIN)/councils demo
 
 # The whole suite: lint, types, tests.
 test: $(STAMP)

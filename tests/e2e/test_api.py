@@ -5,16 +5,21 @@ state as ``councils state --json`` prints it, receipts, health and the OpenAPI d
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from councils.api import create_app
+from councils.cli.serve import per_thread
 from councils.record import canonical
-from councils.record.merkle import leaf_hash, root, root_from_inclusion_proof
-from councils.service import COMMANDS, state_json
+from councils.record.export import parse_export
+from councils.record.merkle import consistency_proof, leaf_hash, root, root_from_inclusion_proof
+from councils.record.receipt import Receipt, verify_receipt
+from councils.record.report import Report
+from councils.service import COMMANDS, UnitOfWork, bootstrap, state_json
 from councils.testing import Federation
-from councils.testing.scenarios import petrograd
+from councils.testing.scenarios import PUTILOV, VYBORG, petrograd
 
 AT = "1917-10-25T10:00:00+03:00"
 OPEN = {
@@ -284,3 +289,105 @@ def test_openapi_lists_the_routes_and_documents_every_command(client: TestClient
     assert set(components["ErrorBody"]["properties"]) == {"code", "message", "args", "index"}
     state = doc["paths"]["/api/state"]["get"]["responses"]["200"]["content"]["application/json"]
     assert state["schema"]["$ref"].endswith("/State")
+
+
+# ---------------------------------------------------------------------------- over SQLite
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'councils.db'}"
+    bootstrap.init_federation(url)
+    return url
+
+
+@pytest.fixture
+def sql_client(sqlite_url: str) -> Iterator[TestClient]:
+    app = create_app(per_thread(bootstrap.open_uow(sqlite_url)), clock=lambda: AT)
+    with TestClient(app) as c:
+        yield c
+
+
+def _setup(client: TestClient) -> None:
+    """The Petrograd scenario's city soviet, over HTTP: Putilov (m1-m5) and Vyborg (m6, m7)."""
+    batch: list[dict[str, object]] = [
+        {"command": "council.create", "council": "city", "name": "Petrograd soviet"},
+        {
+            "command": "constituency.create",
+            "constituency": "putilov",
+            "name": "Putilov works",
+            "kind": "workplace",
+            "council": "city",
+            "seats": 2,
+        },
+        {
+            "command": "constituency.create",
+            "constituency": "vyborg",
+            "name": "Vyborg district",
+            "kind": "territory",
+            "council": "city",
+            "seats": 1,
+        },
+    ]
+    batch += [
+        {"command": "member.register", "member": m, "name": m.upper(), "constituency": k}
+        for k, members in (("putilov", PUTILOV), ("vyborg", VYBORG))
+        for m in members
+    ]
+    r = client.post("/api/commands", json=batch)
+    assert r.status_code == 200, r.json()
+
+
+def test_sqlite_batch_receipts_verify_against_the_signed_heads(
+    sql_client: TestClient, sqlite_url: str
+) -> None:
+    _setup(sql_client)
+    r = sql_client.post(
+        "/api/commands",
+        json=[
+            OPEN,
+            {"command": "ballot.cast", "election": "e1", "voter": "m4", "ranking": ["m1"]},
+            {"command": "ballot.cast", "election": "e1", "voter": "m5", "ranking": ["m2", "m1"]},
+            {"command": "election.close", "election": "e1"},
+        ],
+    )
+    assert r.status_code == 200, r.json()
+    results = r.json()["results"]
+    receipts = [Receipt.from_json(canonical.encode(x["receipt"])) for x in results[1:3]]
+    assert [x.leaf_index for x in receipts] == [results[1]["entries"][0], results[2]["entries"][0]]
+    assert all(x.tree_size == x.leaf_index + 1 for x in receipts)
+    assert all("receipt" not in x for x in (results[0], results[3]))
+    report = Report()
+    key, heads, _, _, entries, _ = parse_export(bootstrap.export_federation(sqlite_url), report)
+    assert report.ok
+    head = heads[-1]
+    leaves = [leaf_hash(e) for e in entries]
+    for receipt in receipts:
+        proof = consistency_proof(leaves, receipt.tree_size, head.size)
+        check = verify_receipt(receipt, head, key, proof, entries[receipt.leaf_index])
+        assert check.ok, check.failures
+
+
+def test_sqlite_state_and_all_or_nothing(sql_client: TestClient, sqlite_url: str) -> None:
+    _setup(sql_client)
+    size = sql_client.get("/health").json()["record"]["size"]
+    r = sql_client.post(
+        "/api/commands",
+        json=[OPEN, {"command": "ballot.cast", "election": "e1", "voter": "m6", "ranking": []}],
+    )
+    assert (r.status_code, r.json()["index"]) == (403, 1)
+    assert sql_client.get("/health").json()["record"]["size"] == size
+    with bootstrap.read_state(sqlite_url) as view:
+        expected = state_json(view)
+    assert sql_client.get("/api/state").json() == expected
+    assert expected["elections"] == []
+
+
+def test_sqlite_health_is_503_for_a_database_never_initialised(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    def factory() -> UnitOfWork:  # opening or entering it fails, whichever storage prefers
+        return bootstrap.open_uow(url)()
+
+    with TestClient(create_app(factory)) as c:
+        r = c.get("/health")
+    assert r.status_code == 503 and r.json()["database"] == "unreachable"

@@ -1,76 +1,127 @@
 """``councils serve`` and ``councils demo``: the JSON API and the pages over HTTP (uvicorn).
 
-Thin by design: ``serve`` wires the database the user chose into
-:func:`councils.web.site.create_site`; ``demo`` first builds the demo federation
-(:mod:`councils.sim.demo`) into a fresh database, says what it built and where to look, then
+Thin by design: ``serve`` wires the database the user chose (``--db URL``, else
+``$COUNCILS_DB``, else ``sqlite:///councils.db``) through :mod:`councils.service.bootstrap`
+into :func:`councils.web.site.create_site`; ``demo`` first builds the demo federation
+(:mod:`councils.sim.demo`) into a fresh SQLite file, says what it built and where to look, then
 serves it the same way.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from councils.service import bootstrap
 from councils.sim.demo import DEFAULT_SEED
 from councils.sim.demo_build import DemoSummary, build_demo
-from councils.testing.uow import InMemoryUnitOfWork
 
 if TYPE_CHECKING:  # FastAPI and uvicorn load only when a server starts, not for `--help`
-    from councils.api.backend import UowFactory
+    from councils.service.uow import UnitOfWork
 
-__all__ = ["demo", "register", "serve"]
+__all__ = ["DEMO_DB", "demo", "per_thread", "register", "serve"]
 
+#: Where ``councils demo`` builds its federation; replaced on every run.
 DEMO_DB = Path("councils-demo.db")
 
 Host = Annotated[str, typer.Option(help="The address to listen on.")]
 Port = Annotated[int, typer.Option(help="The port to listen on.")]
 
 
-def _run(factory: UowFactory, host: str, port: int, *, isolated_reads: bool) -> None:
+def per_thread(make: Callable[[], UnitOfWork]) -> Callable[[], UnitOfWork]:
+    """One reusable unit of work per thread (the server answers from a pool of threads): a SQL
+    unit of work keeps its caches from one transaction to the next while nobody writes, and
+    must not be shared between threads."""
+    local = threading.local()
+
+    def factory() -> UnitOfWork:
+        uow: UnitOfWork | None = getattr(local, "uow", None)
+        if uow is None:
+            uow = make()
+            local.uow = uow
+        return uow
+
+    return factory
+
+
+def _check(factory: Callable[[], UnitOfWork]) -> int:
+    """Open the database once before serving: a missing or uninitialised one fails here, as
+    one line on stderr, not on the first request. Returns the record's size."""
+    with factory() as uow:
+        return len(uow.record)
+
+
+def _run(factory: Callable[[], UnitOfWork], host: str, port: int) -> None:
     import uvicorn
 
     from councils.web.site import create_site
 
-    app = create_site(factory, isolated_reads=isolated_reads)
+    app = create_site(factory)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
-def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+#: Where the global ``--db`` option of ``councils`` leaves its value (``click.Context.meta``,
+#: shared by every context of one invocation).
+DB_KEY = "councils.db"
+
+
+def _db_option(ctx: typer.Context) -> str | None:
+    value = ctx.meta.get(DB_KEY)
+    return value if isinstance(value, str) else None
+
+
+def serve(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Serve the federation in the database: the pages at / and the JSON API at /api."""
-    raise typer.BadParameter("serve needs the SQL storage (service/bootstrap.py)")
+    url = bootstrap.database_url(_db_option(ctx))
+    factory = per_thread(bootstrap.open_uow(url))
+    size = _check(factory)
+    typer.echo(f"Serving {url} ({size:,} record entries) at http://{host}:{port}")
+    _run(factory, host, port)
 
 
-def _print_summary(s: DemoSummary, url: str, where: str) -> None:
+def _print_summary(s: DemoSummary, url: str, where: Path) -> None:
     echo = typer.echo
     echo("")
-    echo(f"Built the demo federation in {s.seconds:.1f} s ({where}):")
+    echo(f"Built the demo federation in {s.seconds:.1f} s, into {where}:")
     echo(
-        f"  {s.members:,} members in {s.base_constituencies} workplaces and districts "
-        f"({s.memberships - s.members:,} of them in a workplace and a district)"
+        f"  {s.members:,} members in {s.base_constituencies} workplaces and districts, "
+        f"{s.city_constituencies} of them in Petrograd "
+        f"({s.memberships - s.members:,} members are in a workplace and a district)"
     )
-    echo("  factions: " + ", ".join(f"{name} {n:,}" for name, n in s.factions))
+    echo("  four factions: " + ", ".join(f"{name} {n:,}" for name, n in s.factions))
     for _cid, name, seats, held in s.councils:
         echo(f"  {name}: {held} of {seats} seats held")
     echo(
-        f"  {s.elections} elections held, {s.ballots:,} ballots; "
+        f"  {s.elections} elections held and counted, {s.ballots:,} ballots; "
         f"{len(s.petitions)} recall petitions under way"
     )
-    echo(f"  {s.record:,} entries on the public record")
+    echo(f"  {s.record:,} entries on the public record (check them: councils --db ... verify)")
     echo("")
-    echo(f"Serving at {url}  (Ctrl-C to stop)")
+    echo(f"Serving at {url}  (Ctrl-C to stop). Look at:")
     echo(f"  {url}/                          the federation, from the executive down")
     echo(f"  {url}/councils/petrograd        the Petrograd Soviet: seats, holders, petitions")
-    echo(f"  {url}/elections/putilov-1917    a count, round by round")
+    echo(f"  {url}/elections/putilov-1917    a count of the Putilov Works, round by round")
     echo(f"  {url}/api/state                 the same as JSON;  {url}/docs  the API")
     echo("")
+
+
+def _fresh(db: Path) -> None:
+    """Remove a previous demo database (and its WAL files)."""
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        path.unlink(missing_ok=True)
 
 
 def demo(
     port: Port = 8000,
     host: Host = "127.0.0.1",
-    seed: Annotated[int, typer.Option(help="Seed of the demo's random members and ballots.")] = (
+    db: Annotated[
+        Path, typer.Option(help="The SQLite file to build into; replaced on every run.")
+    ] = DEMO_DB,
+    seed: Annotated[int, typer.Option(help="Seed of the demo's members and ballots.")] = (
         DEFAULT_SEED
     ),
 ) -> None:
@@ -78,21 +129,20 @@ def demo(
 
     A city soviet of 40 workplaces and districts and two smaller ones, four factions, a
     regional congress and its executive, every election held and counted, some recall
-    petitions under way.
+    petitions under way. Built on SQLite in DB (./councils-demo.db), replaced on every run.
     """
-    uow = InMemoryUnitOfWork()
-
-    def factory() -> InMemoryUnitOfWork:
-        return uow
+    _fresh(db)
+    url = f"sqlite:///{db}"
+    typer.echo(f"Building the demo federation into {db} (replaced on every run)...")
+    bootstrap.init_federation(url)
+    factory = per_thread(bootstrap.open_uow(url))
 
     def progress(name: str, commands: int, seconds: float) -> None:
         typer.echo(f"  {name}: {commands:,} commands in {seconds:.1f} s")
 
-    typer.echo("Building the demo federation (in memory)...")
     summary = build_demo(factory, seed=seed, on_stage=progress)
-    url = f"http://{host}:{port}"
-    _print_summary(summary, url, "in memory")
-    _run(factory, host, port, isolated_reads=False)
+    _print_summary(summary, f"http://{host}:{port}", db)
+    _run(factory, host, port)
 
 
 def register(root: typer.Typer) -> None:
