@@ -8,10 +8,12 @@ anything else); a traceback would mean a bug in Councils.
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
 from councils.cli import count as count_cmd
+from councils.cli import federation as federation_cmd
 from councils.cli import record as record_cmd
 from councils.cli import serve as serve_cmd
 from councils.domain.errors import CouncilError, ParseError
@@ -28,11 +30,26 @@ app = typer.Typer(
 count_cmd.register(app)
 record_cmd.register(app)
 serve_cmd.register(app)
+federation_cmd.register(app)
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="COUNCILS_DB",
+            metavar="URL",
+            help="The federation's database: sqlite:///FILE or postgresql://USER@HOST/NAME. "
+            "Default: $COUNCILS_DB, else sqlite:///councils.db.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
     """Self-government software for federations of councils."""
+    ctx.meta[federation_cmd.DB_KEY] = db
 
 
 def main(argv: list[str] | None = None) -> None:

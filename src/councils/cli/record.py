@@ -19,17 +19,17 @@ from rich.console import Console
 from rich.markup import escape
 
 from councils.domain.errors import InvalidCommand, RecordCorrupt
-from councils.record.export import FILES, HEADS, parse_export, verify_export
+from councils.record.export import ENTRIES, FILES, HEADS, parse_export, verify_export
 from councils.record.heads import KEY_SIZE, parse_hex
 from councils.record.merkle import consistency_proof, leaf_hash
 from councils.record.receipt import Receipt, verify_receipt
 from councils.record.report import Report
 
-__all__ = ["read_export", "register", "verify", "verify_receipt_cmd", "write_export"]
+__all__ = ["export", "read_export", "register", "verify", "verify_receipt_cmd", "write_export"]
 
 app = typer.Typer(
     name="record",
-    help="The public record: verify an export or a voter's receipt.",
+    help="The public record: export it, verify an export or a voter's receipt.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -148,6 +148,25 @@ def verify_receipt_cmd(
             report.note(f"entry {ticket.leaf_index}: {entry.decode('utf-8', 'replace')}")
     _print(report, Console(highlight=False, soft_wrap=True), f"the receipt {receipt}")
     raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="The folder to write the export into.")],
+) -> None:
+    """Write the public record of the federation's database (--db) as files into DIRECTORY:
+    entries, leaf hashes, signed tree heads, consistency proofs, the public key."""
+    from councils.cli.federation import db_url
+    from councils.service import bootstrap
+
+    url = db_url(ctx)
+    with bootstrap.storage_errors(url):
+        files = bootstrap.export_federation(url)
+    write_export(directory, files)
+    entries = files[ENTRIES].count(b"\n")
+    heads = files[HEADS].count(b"\n")
+    typer.echo(f"Exported {entries} entries and {heads} signed tree heads to {directory}.")
 
 
 def register(root: typer.Typer) -> None:

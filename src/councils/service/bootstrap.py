@@ -15,11 +15,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from councils.domain.errors import CouncilError, RuleViolation
 from councils.domain.view import StateView
 from councils.record.report import Report
 from councils.service.constitution import load_constitution
 from councils.storage.create import Created, create_federation
-from councils.storage.engine import DEFAULT_URL, create_engine
+from councils.storage.engine import DEFAULT_URL, create_engine, normalise_url
 from councils.storage.export import export_record
 from councils.storage.reader import reading
 from councils.storage.uow import SqlUnitOfWork
@@ -27,11 +30,14 @@ from councils.storage.verify import verify_database
 
 __all__ = [
     "ENV_VAR",
+    "SqlUnitOfWork",
     "database_url",
+    "display_url",
     "export_federation",
     "init_federation",
     "open_uow",
     "read_state",
+    "storage_errors",
     "verify_federation",
 ]
 
@@ -44,6 +50,29 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get(ENV_VAR) or DEFAULT_URL
 
 
+def display_url(url: str) -> str:
+    """The URL as it may be shown: without its password."""
+    try:
+        return normalise_url(url).render_as_string(hide_password=True)
+    except CouncilError:
+        return url
+
+
+@contextmanager
+def storage_errors(url: str) -> Iterator[None]:
+    """Turn the database's own failures (cannot connect, locked, no such file) into one
+    :class:`~councils.domain.errors.CouncilError` line (``storage.unavailable``)."""
+    try:
+        yield
+    except (OperationalError, InterfaceError) as err:
+        reason = str(err.orig or err).strip().splitlines()[0]
+        raise RuleViolation(
+            "storage.unavailable",
+            f"cannot use the database {display_url(url)}: {reason}",
+            {"url": display_url(url)},
+        ) from None
+
+
 def init_federation(url: str, constitution: Path | None = None) -> Created:
     """Create the federation's database (or migrate an existing one): ``councils init``.
 
@@ -53,7 +82,7 @@ def init_federation(url: str, constitution: Path | None = None) -> Created:
     if constitution is not None:
         load_constitution(constitution)
         text = constitution.read_text(encoding="utf-8")
-    engine = create_engine(url)
+    engine = create_engine(url, create=True)
     try:
         return create_federation(engine, text)
     finally:

@@ -21,7 +21,7 @@ from councils.record.heads import public_key_of
 from councils.storage.buffer import WriteBuffer
 from councils.storage.keys import generate_private_key, log_name
 from councils.storage.metadata import federation, log_state, signing_key
-from councils.storage.migrate import head_revision, upgrade
+from councils.storage.migrate import HEAD, upgrade
 from councils.storage.record import LogState, SqlRecord
 from councils.storage.uow import now_ms, sign_head
 
@@ -58,7 +58,7 @@ def create_federation(
                     "this database already holds a federation with its own constitution; "
                     "a constitution changes by a motion, not by `councils init`",
                 )
-            return Created(False, row[0], bytes(row[1]), head_revision())
+            return Created(False, row[0], bytes(row[1]), HEAD)
         private = generate_private_key()
         public = public_key_of(private)
         log = log_name(public)
@@ -68,4 +68,4 @@ def create_federation(
         conn.execute(signing_key.insert().values(id=1, private_key=private))
         conn.execute(log_state.insert().values(id=1, size=0, frontier=b""))
         sign_head(conn, SqlRecord(WriteBuffer(), log, LogState(0, ())), private, clock)
-    return Created(True, log, public, head_revision())
+    return Created(True, log, public, HEAD)

@@ -31,7 +31,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
-from councils.domain.errors import InvalidCommand
+from councils.domain.errors import InvalidCommand, RuleViolation
 
 __all__ = [
     "BUSY_TIMEOUT_S",
@@ -86,15 +86,22 @@ def is_postgres(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def create_engine(url: str) -> Engine:
-    """An engine for ``url`` (see the module docstring for what each database gets)."""
+def create_engine(url: str, *, create: bool = False, pooled: bool = True) -> Engine:
+    """An engine for ``url`` (see the module docstring for what each database gets).
+
+    A SQLite file that does not exist is refused unless ``create`` (``councils init``): a
+    mistyped path must not leave an empty database behind. ``pooled=False`` closes each
+    PostgreSQL connection when it is returned (tests that make hundreds of engines).
+    """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite(parsed)
+        return _sqlite(parsed, create)
+    if not pooled:
+        return sqlalchemy.create_engine(parsed, poolclass=NullPool)
     return sqlalchemy.create_engine(parsed, pool_pre_ping=True)
 
 
-def _sqlite(url: URL) -> Engine:
+def _sqlite(url: URL, create: bool) -> Engine:
     database = url.database or ""
     if database in ("", ":memory:") or database.startswith("file:"):
         raise InvalidCommand(
@@ -103,6 +110,12 @@ def _sqlite(url: URL) -> Engine:
             {"url": str(url)},
         )
     folder = os.path.dirname(os.path.abspath(database))
+    if not create and not os.path.exists(database):
+        raise RuleViolation(
+            "storage.not_initialised",
+            f"there is no database {database}: run `councils init` to create it",
+            {"path": database},
+        )
     if not os.path.isdir(folder):
         raise InvalidCommand(
             "storage.no_folder", f"no folder {folder} for the database", {"path": database}

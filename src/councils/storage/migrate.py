@@ -10,23 +10,36 @@ database whose schema is older or newer than this version of Councils expects.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, inspect, text
 
 from councils.domain.errors import RuleViolation
 
-__all__ = ["MIGRATIONS", "check_current", "config", "current_revision", "head_revision", "upgrade"]
+if TYPE_CHECKING:  # Alembic loads only when a schema is created or changed, not per command
+    from alembic.config import Config
+
+__all__ = [
+    "HEAD",
+    "MIGRATIONS",
+    "check_current",
+    "config",
+    "current_revision",
+    "head_revision",
+    "upgrade",
+]
 
 #: The folder of the migration scripts, inside the installed package.
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: The newest revision, as the scripts say (a test keeps the two equal): checking a database
+#: against it needs no Alembic at run time.
+HEAD = "0001"
 
 
 def config(connection: Connection | None = None) -> Config:
     """Alembic's configuration for Councils, optionally bound to an open connection."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -35,7 +48,9 @@ def config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    """The newest revision this version of Councils knows."""
+    """The newest revision of the shipped scripts (what :data:`HEAD` must say)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(config()).get_current_head()
     if head is None:  # pragma: no cover - the package always ships a revision
         raise RuntimeError("no migrations shipped")
@@ -43,12 +58,16 @@ def head_revision() -> str:
 
 
 def current_revision(connection: Connection) -> str | None:
-    """The revision the database is at, ``None`` if it was never migrated."""
-    return MigrationContext.configure(connection).get_current_revision()
+    """The revision the database is at (Alembic's ``alembic_version``), ``None`` if none."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` (default: the newest), in one transaction."""
+    from alembic import command
+
     with engine.begin() as connection:
         command.upgrade(config(connection), revision)
 
@@ -56,7 +75,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def check_current(connection: Connection) -> None:
     """Refuse a database that was never initialised or is at another revision."""
     current = current_revision(connection)
-    head = head_revision()
+    head = HEAD
     if current is None:
         raise RuleViolation(
             "storage.not_initialised",

@@ -118,7 +118,7 @@ class TemporaryPostgres:
             f"-k {folder}",
             "-c listen_addresses=''",
             f"-p {self.port}",
-            "-c max_connections=50",
+            "-c max_connections=200",
         ]
         if not self.durable:
             options += ["-c fsync=off", "-c full_page_writes=off", "-c synchronous_commit=off"]
