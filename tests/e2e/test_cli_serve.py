@@ -108,7 +108,7 @@ def test_demo_builds_on_sqlite_and_serves_the_front_page(tmp_path: Path) -> None
 def test_serve_serves_an_existing_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fed.db'}"
     bootstrap.init_federation(url)
-    with _server(["serve"], tmp_path, {"COUNCILS_DB": url}) as server:
+    with _server(["--db", url, "serve"], tmp_path) as server:
         base = server.base
         body = json.dumps({"command": "council.create", "council": "city", "name": "City <1>"})
         request = urllib.request.Request(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from councils.cli.federation import db_url
 from councils.service import bootstrap
 from councils.sim.demo import DEFAULT_SEED
 from councils.sim.demo_build import DemoSummary, build_demo
@@ -64,22 +65,15 @@ def _run(factory: Callable[[], UnitOfWork], host: str, port: int) -> None:
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
-#: Where the global ``--db`` option of ``councils`` leaves its value (``click.Context.meta``,
-#: shared by every context of one invocation).
-DB_KEY = "councils.db"
-
-
-def _db_option(ctx: typer.Context) -> str | None:
-    value = ctx.meta.get(DB_KEY)
-    return value if isinstance(value, str) else None
-
-
 def serve(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Serve the federation in the database: the pages at / and the JSON API at /api."""
-    url = bootstrap.database_url(_db_option(ctx))
-    factory = per_thread(bootstrap.open_uow(url))
-    size = _check(factory)
-    typer.echo(f"Serving {url} ({size:,} record entries) at http://{host}:{port}")
+    url = db_url(ctx)
+    with bootstrap.storage_errors(url):
+        factory = per_thread(bootstrap.open_uow(url))
+        size = _check(factory)
+    typer.echo(
+        f"Serving {bootstrap.display_url(url)} ({size:,} record entries) at http://{host}:{port}"
+    )
     _run(factory, host, port)
 
 
