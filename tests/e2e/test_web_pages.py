@@ -163,3 +163,24 @@ def test_an_unknown_id_in_a_page_name_is_escaped(client: TestClient) -> None:
 def test_the_stylesheet_is_served(client: TestClient) -> None:
     r = client.get("/static/style.css")
     assert r.status_code == 200 and "font" in r.text
+
+
+def test_pages_never_list_the_members(
+    client: TestClient, fed: Federation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page costs what the seats and candidates it shows cost, whatever the number of
+    members: no page walks the list of members (or of memberships)."""
+
+    def refuse() -> None:
+        raise AssertionError("a page listed every member")
+
+    monkeypatch.setattr(fed.uow.state, "members", refuse)
+    for path in (
+        "/",
+        "/councils/city",
+        "/constituencies/putilov",
+        "/constituencies/city-delegation",
+        "/elections/putilov-1",
+        "/elections/city-1",
+    ):
+        assert client.get(path).status_code == 200, path
