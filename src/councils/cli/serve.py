@@ -93,7 +93,8 @@ def _print_summary(s: DemoSummary, url: str, where: Path) -> None:
         f"  {s.elections} elections held and counted, {s.ballots:,} ballots; "
         f"{len(s.petitions)} recall petitions under way"
     )
-    echo(f"  {s.record:,} entries on the public record (check them: councils --db ... verify)")
+    echo(f"  {s.record:,} entries on the public record; check them with")
+    echo(f"  councils --db sqlite:///{where} verify")
     echo("")
     echo(f"Serving at {url}  (Ctrl-C to stop). Look at:")
     echo(f"  {url}/                          the federation, from the executive down")
@@ -128,13 +129,14 @@ def demo(
     _fresh(db)
     url = f"sqlite:///{db}"
     typer.echo(f"Building the demo federation into {db} (replaced on every run)...")
-    bootstrap.init_federation(url)
-    factory = per_thread(bootstrap.open_uow(url))
 
     def progress(name: str, commands: int, seconds: float) -> None:
         typer.echo(f"  {name}: {commands:,} commands in {seconds:.1f} s")
 
-    summary = build_demo(factory, seed=seed, on_stage=progress)
+    with bootstrap.storage_errors(url):
+        bootstrap.init_federation(url)
+        factory = per_thread(bootstrap.open_uow(url))
+        summary = build_demo(factory, seed=seed, on_stage=progress)
     _print_summary(summary, f"http://{host}:{port}", db)
     _run(factory, host, port)
 
