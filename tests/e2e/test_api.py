@@ -385,6 +385,7 @@ def test_sqlite_state_and_all_or_nothing(sql_client: TestClient, sqlite_url: str
 
 def test_sqlite_health_is_503_for_a_database_never_initialised(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
+
     def factory() -> UnitOfWork:  # opening or entering it fails, whichever storage prefers
         return bootstrap.open_uow(url)()
 
