@@ -214,3 +214,24 @@ class TwinFederation(Federation):
         if memory_error is not None:
             raise memory_error
         return memory
+
+
+def concurrent_worker(
+    url: str, commands: list[dict[str, object]], barrier: Any, out: Any, name: str
+) -> None:
+    """Run each command in its own transaction, as a voter's request would be, starting at
+    the barrier; put ``(name, [(command, outcome), ...])`` on the queue: outcome ``"ok"`` or
+    the refusal's code. (A process target: spawned, so it takes only picklable arguments.)"""
+    from councils.service import execute
+    from councils.service.bootstrap import open_uow
+
+    uow = open_uow(url)()
+    outcomes: list[tuple[dict[str, object], str]] = []
+    barrier.wait()
+    for command in commands:
+        try:
+            execute([command], uow)
+            outcomes.append((command, "ok"))
+        except CouncilError as err:
+            outcomes.append((command, err.code))
+    out.put((name, outcomes))

@@ -122,8 +122,12 @@ def apply(
     url = db_url(ctx)
     with bootstrap.storage_errors(url):
         uow = bootstrap.open_uow(url)()
+        # Standard input is read whole before the transaction begins: a slow writer on the
+        # other end of a pipe must not hold the database's write lock. A file is read as the
+        # batch runs.
         stream = sys.stdin if file == "-" else _open(file)
-        batch = _Batch(_lines(stream), uow)
+        lines = list(_lines(stream)) if stream is sys.stdin else _lines(stream)
+        batch = _Batch(lines, uow)
         try:
             results = execute(batch, uow)
         except _LineError as err:

@@ -21,7 +21,8 @@ in-memory store would have refused it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +37,8 @@ FLUSH_ROWS = 20_000
 
 _ORDER = {table: n for n, table in enumerate(metadata.sorted_tables)}
 
+Row = tuple[Any, ...]
+
 
 def inconsistent(what: str) -> RecordCorrupt:
     """What the in-memory store raises for a write no valid record can cause."""
@@ -43,12 +46,12 @@ def inconsistent(what: str) -> RecordCorrupt:
 
 
 class WriteBuffer:
-    """Pending inserts by table, flushed with one ``executemany`` per table."""
+    """Pending inserts by table (tuples in column order), flushed in bulk per table."""
 
     __slots__ = ("_conn", "_rows", "size")
 
     def __init__(self) -> None:
-        self._rows: dict[Table, list[Mapping[str, object]]] = {}
+        self._rows: dict[Table, list[Row]] = {}
         self._conn: Connection | None = None
         self.size = 0
 
@@ -61,7 +64,7 @@ class WriteBuffer:
         self._rows.clear()
         self.size = 0
 
-    def add(self, table: Table, row: Mapping[str, object]) -> None:
+    def add(self, table: Table, row: Row) -> None:
         rows = self._rows.get(table)
         if rows is None:
             self._rows[table] = rows = []
@@ -79,9 +82,13 @@ class WriteBuffer:
         self.clear()
         for table, rows in pending:
             try:
-                conn.execute(table.insert(), rows)
+                _insert(conn, table, rows)
             except IntegrityError as err:
-                raise inconsistent(f"{table.name}: {_reason(err)}") from None
+                raise inconsistent(f"{table.name}: {_reason(err.orig)}") from None
+            except Exception as err:
+                if _is_psycopg_integrity(err):
+                    raise inconsistent(f"{table.name}: {_reason(err)}") from None
+                raise
 
     def connection(self) -> Connection:
         if self._conn is None:
@@ -89,6 +96,32 @@ class WriteBuffer:
         return self._conn
 
 
-def _reason(err: IntegrityError) -> str:
+def _insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
+    """Rows as they are, past SQLAlchemy's per-value processing (the values are already what
+    the driver takes: str, int, bool, bytes, None): ``COPY`` on PostgreSQL, ``executemany``
+    of one prepared ``INSERT`` on SQLite."""
+    names = [c.name for c in table.columns]
+    if conn.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{n}"' for n in names)
+        driver: Any = conn.connection.driver_connection
+        statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    quoted = ", ".join(f'"{n}"' for n in names)
+    marks = ", ".join("?" for _ in names)
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', list(rows))
+
+
+def _is_psycopg_integrity(err: Exception) -> bool:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    return isinstance(err, psycopg.IntegrityError)
+
+
+def _reason(err: BaseException | None) -> str:
     """The database's own words, first line only (no SQL, no parameters)."""
-    return str(err.orig).strip().splitlines()[0] if err.orig is not None else "constraint failed"
+    return str(err).strip().splitlines()[0] if err is not None else "constraint failed"

@@ -37,6 +37,8 @@ def differences(
     """``(where, what)`` for every difference between the stored and the replayed snapshot."""
     out: list[tuple[str, str]] = []
     for section, key in KEYS.items():
+        if stored.get(section) == replayed.get(section):
+            continue
         found = _section(section, key, stored.get(section), replayed.get(section))
         if len(found) > MAX_PER_SECTION:
             rest = len(found) - MAX_PER_SECTION

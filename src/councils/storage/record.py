@@ -80,7 +80,7 @@ class SqlRecord:
         leaf = leaf_hash(data)
         index = self._merkle.size
         proof = self._merkle.append(leaf)
-        self._buffer.add(entries, {"idx": index, "data": data, "leaf": leaf})
+        self._buffer.add(entries, (index, data, leaf))
         if entry.get("type") in RECEIPT_TYPES:
             self._receipts[index] = Receipt(self.log, index, leaf, index + 1, tuple(proof))
         return index

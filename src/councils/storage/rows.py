@@ -1,5 +1,8 @@
 """Rows to read models and back: the one place that knows how an entity is laid out in SQL.
 
+A row to insert is a tuple in the table's column order (:mod:`councils.storage.buffer` sends
+them as they are); a row read back is indexed by the same order.
+
 Lists (an election's seats and candidates, a ballot's ranking) are stored as compact JSON
 arrays: they are always read and written whole, and JSON keeps them readable in ``sqlite3``.
 """
@@ -63,17 +66,8 @@ def council_of(row: Sequence[Any]) -> Council:
     return Council(CouncilId(row[0]), row[1])
 
 
-def constituency_row(k: Constituency) -> dict[str, object]:
-    return {
-        "constituency": k.constituency,
-        "name": k.name,
-        "kind": k.kind,
-        "council": k.council,
-        "seats": k.seats,
-        "of": k.of,
-        "method": k.method,
-        "secret": k.secret,
-    }
+def constituency_row(k: Constituency) -> tuple[object, ...]:
+    return (k.constituency, k.name, k.kind, k.council, k.seats, k.of, k.method, k.secret)
 
 
 def constituency_of(row: Sequence[Any]) -> Constituency:
@@ -94,8 +88,8 @@ def faction_of(row: Sequence[Any]) -> Faction:
     return Faction(FactionId(row[0]), row[1])
 
 
-def member_row(m: Member) -> dict[str, object]:
-    return {"member": m.member, "name": m.name, "faction": m.faction, "active": m.active}
+def member_row(m: Member) -> tuple[object, ...]:
+    return (m.member, m.name, m.faction, m.active)
 
 
 def member_of(row: Sequence[Any]) -> Member:
@@ -105,20 +99,20 @@ def member_of(row: Sequence[Any]) -> Member:
     )
 
 
-def election_row(e: Election) -> dict[str, object]:
-    return {
-        "election": e.election,
-        "constituency": e.constituency,
-        "seats": listing(e.seats),
-        "candidates": listing(e.candidates),
-        "method": e.method,
-        "secret": e.secret,
-        "vacancy": e.vacancy,
-        "status": e.status,
-        "elected": listing(e.elected),
-        "withdrawn": listing(e.withdrawn),
-        "seed": e.seed,
-    }
+def election_row(e: Election) -> tuple[object, ...]:
+    return (
+        e.election,
+        e.constituency,
+        listing(e.seats),
+        listing(e.candidates),
+        e.method,
+        e.secret,
+        e.vacancy,
+        e.status,
+        listing(e.elected),
+        listing(e.withdrawn),
+        e.seed,
+    )
 
 
 def election_of(row: Sequence[Any]) -> Election:
@@ -148,14 +142,8 @@ def seat_of(row: Sequence[Any]) -> Seat:
     )
 
 
-def petition_row(p: Petition) -> dict[str, object]:
-    return {
-        "constituency": p.constituency,
-        "delegate": p.delegate,
-        "numerator": p.numerator,
-        "denominator": p.denominator,
-        "comparison": p.comparison,
-    }
+def petition_row(p: Petition) -> tuple[object, ...]:
+    return (p.constituency, p.delegate, p.numerator, p.denominator, p.comparison)
 
 
 def petition_of(row: Sequence[Any]) -> Petition:

@@ -64,7 +64,7 @@ __all__ = ["CACHE_LIMIT", "SqlState"]
 #: Above this many cached answers about members, :meth:`SqlState.prefetch` starts afresh.
 CACHE_LIMIT = 200_000
 #: Ids per ``IN (...)`` list.
-_CHUNK = 500
+_CHUNK = 1000
 _MEMBER_FIELDS = ("member", "voter", "signer", "delegate", "candidate")
 
 SeatKey = tuple[ConstituencyId, int]
@@ -182,19 +182,32 @@ class SqlState:
         )
 
     def _prefetch_members(self, wanted: list[MemberId]) -> None:
+        """The members, and for those that exist their memberships and seats (a member not
+        registered yet has none: an import of new members costs one query per chunk)."""
         c = self._c
         for chunk in _chunks(wanted):
+            found: list[MemberId] = []
             for m in chunk:
-                c.members.setdefault(m, None)
-                c.memberships.setdefault(m, set())
-                c.held.setdefault(m, {})
+                c.members[m] = None
             for row in self._rows(q.MEMBERS_IN, ids=chunk):
-                c.members[MemberId(row[0])] = rows.member_of(row)
-            for row in self._rows(q.MEMBERSHIPS_IN, ids=chunk):
-                c.memberships[MemberId(row[0])].add(ConstituencyId(row[1]))
-            for row in self._rows(q.HELD_IN, ids=chunk):
+                member = rows.member_of(row)
+                c.members[member.member] = member
+                found.append(member.member)
+            for m in chunk:
+                if c.members[m] is None:
+                    c.memberships.setdefault(m, set())
+                    c.held.setdefault(m, {})
+            if not found:
+                continue
+            memberships = {m: set[ConstituencyId]() for m in found}
+            held: dict[MemberId, dict[SeatKey, Seat]] = {m: {} for m in found}
+            for row in self._rows(q.MEMBERSHIPS_IN, ids=found):
+                memberships[MemberId(row[0])].add(ConstituencyId(row[1]))
+            for row in self._rows(q.HELD_IN, ids=found):
                 seat = rows.seat_of(row)
-                c.held[MemberId(row[2])][(seat.constituency, seat.number)] = seat
+                held[MemberId(row[2])][(seat.constituency, seat.number)] = seat
+            c.memberships.update(memberships)
+            c.held.update(held)
 
     def _prefetch_constituencies(self, wanted: list[ConstituencyId]) -> None:
         c = self._c
@@ -441,7 +454,11 @@ class SqlState:
         return found
 
     def petitions_in(self, constituency: ConstituencyId) -> tuple[Petition, ...]:
-        found = self._petitions(constituency)
+        found = self._c.petitions.get(constituency)
+        if found is None:
+            found = self._petitions(constituency)
+        if not found:
+            return ()
         return tuple(found[d] for d in sorted(found))
 
     def signatures(self, constituency: ConstituencyId, delegate: MemberId) -> tuple[MemberId, ...]:
@@ -485,7 +502,7 @@ class SqlState:
     def add_council(self, council: Council) -> None:
         if self.has_council(council.council):
             raise inconsistent(f"council {council.council} created twice")
-        self._buffer.add(councils, {"council": council.council, "name": council.name})
+        self._buffer.add(councils, (council.council, council.name))
         self._c.councils[council.council] = council
         self._c.electing.setdefault(council.council, {})
         self._c.above.setdefault(council.council, {})
@@ -499,7 +516,7 @@ class SqlState:
             raise inconsistent(f"constituency {cid} of unknown council {k.council}")
         self._buffer.add(constituencies, rows.constituency_row(k))
         for n in range(1, k.seats + 1):
-            self._buffer.add(seats, {"constituency": cid, "number": n, "council": k.council})
+            self._buffer.add(seats, (cid, n, k.council, None, None))
         c = self._c
         c.constituencies[cid] = k
         c.seats[cid] = [Seat(cid, n) for n in range(1, k.seats + 1)]
@@ -512,7 +529,7 @@ class SqlState:
     def add_faction(self, faction: Faction) -> None:
         if self.has_faction(faction.faction):
             raise inconsistent(f"faction {faction.faction} created twice")
-        self._buffer.add(factions, {"faction": faction.faction, "name": faction.name})
+        self._buffer.add(factions, (faction.faction, faction.name))
         self._c.factions[faction.faction] = faction
 
     def add_member(self, member: Member) -> None:
@@ -529,7 +546,7 @@ class SqlState:
             raise inconsistent(f"membership of {member} in {constituency}")
         held = self._memberships(member)
         if constituency not in held:
-            self._buffer.add(memberships, {"constituency": constituency, "member": member})
+            self._buffer.add(memberships, (constituency, member))
             held.add(constituency)
 
     def end_member(self, member: MemberId) -> None:
@@ -554,21 +571,15 @@ class SqlState:
     def mark_voted(self, election: ElectionId, voter: MemberId) -> None:
         if self.has_voted(election, voter):
             raise inconsistent(f"{voter} votes twice in {election}")
-        self._buffer.add(voters, {"election": election, "voter": voter})
+        self._buffer.add(voters, (election, voter))
         self._c.voted[(election, voter)] = True
 
     def add_ballot(self, election: ElectionId, ballot: Ballot) -> None:
-        self._buffer.add(
-            ballots,
-            {"election": election, "voter": ballot.voter, "ranking": rows.listing(ballot.ranking)},
-        )
+        self._buffer.add(ballots, (election, ballot.voter, rows.listing(ballot.ranking)))
 
     def seal_ballot(self, election: ElectionId, token: str, ranking: tuple[MemberId, ...]) -> None:
         # A reused token is refused by the primary key (election, token), at the next flush.
-        self._buffer.add(
-            sealed_ballots,
-            {"election": election, "token": token, "ranking": rows.listing(ranking)},
-        )
+        self._buffer.add(sealed_ballots, (election, token, rows.listing(ranking)))
 
     def close_election(
         self,
@@ -597,13 +608,7 @@ class SqlState:
         self._write(q.DELETE_BALLOTS_PUBLISHED, id=election)
         for n, ballot in enumerate(ballots):
             self._buffer.add(
-                published_ballots,
-                {
-                    "election": election,
-                    "n": n,
-                    "ranking": rows.listing(ballot.ranking),
-                    "weight": ballot.weight,
-                },
+                published_ballots, (election, n, rows.listing(ballot.ranking), ballot.weight)
             )
 
     def fill_seat(
@@ -649,9 +654,7 @@ class SqlState:
         if delegate not in self._petitions(constituency):
             raise inconsistent(f"signature on no petition against {delegate}")
         if not self.has_signed(constituency, delegate, signer):  # a set, as in memory
-            self._buffer.add(
-                signatures, {"constituency": constituency, "delegate": delegate, "signer": signer}
-            )
+            self._buffer.add(signatures, (constituency, delegate, signer))
 
     def remove_signature(
         self, constituency: ConstituencyId, delegate: MemberId, signer: MemberId
