@@ -61,6 +61,7 @@ def test_sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys(
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
         sql = conn.exec_driver_sql(
             "SELECT sql FROM sqlite_master WHERE name = 'sealed_ballots'"
         ).scalar()

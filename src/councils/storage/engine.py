@@ -2,15 +2,16 @@
 
 SQLite (``sqlite:///councils.db``): every connection is put in WAL mode (readers never block
 the writer, the writer never blocks readers) with ``synchronous=FULL`` (a committed batch
-survives a power cut, not only a crash of the process) and foreign keys on. SQLAlchemy, not the
-``sqlite3`` module, emits ``BEGIN``: the module's legacy transaction handling would start a
-transaction only at the first write, so a batch could read a state another process is about to
-change. Writers begin with ``BEGIN IMMEDIATE``, which takes the database's write lock before
-the first read (SQLAlchemy's "pysqlite serializable" recipe, with IMMEDIATE): two writers are
-serialised, and each decides on the state it will write to. A reader (``state``, ``verify``,
-``record export``) asks for ``BEGIN DEFERRED`` with the execution option ``councils_read``:
-it reads one snapshot and never waits for a writer. The busy timeout lets a second writer wait
-for the first instead of failing.
+survives a power cut, not only a crash of the process), foreign keys on, and ``secure_delete``
+(a sealed ballot box, deleted when it is published, is overwritten, not left in free pages).
+SQLAlchemy, not the ``sqlite3`` module, emits ``BEGIN``: the module's legacy transaction
+handling would start a transaction only at the first write, so a batch could read a state
+another process is about to change. Writers begin with ``BEGIN IMMEDIATE``, which takes the
+database's write lock before the first read (SQLAlchemy's "pysqlite serializable" recipe, with
+IMMEDIATE): two writers are serialised, and each decides on the state it will write to. A
+reader (``state``, ``verify``, ``record export``) asks for ``BEGIN DEFERRED`` with the
+execution option ``councils_read``: it reads one snapshot and never waits for a writer. The
+busy timeout lets a second writer wait for the first instead of failing.
 
 PostgreSQL (``postgresql://`` or ``postgresql+psycopg://``): through psycopg 3. Writers lock
 the one ``log_state`` row (``SELECT ... FOR UPDATE``, in :mod:`councils.storage.uow`); readers
@@ -138,6 +139,7 @@ def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")  # a published ballot box leaves no residue
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     finally:
         cursor.close()

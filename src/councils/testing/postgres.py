@@ -10,9 +10,10 @@ create_database`).
 ``postgres`` system user that Debian's ``postgresql`` package creates, through ``runuser``,
 in a folder handed over to that user.
 
-Binaries are looked for in ``$COUNCILS_PG_BIN``, then ``/usr/lib/postgresql/*/bin`` (Debian and
-Ubuntu; the newest version first), then the ``PATH``. :func:`find_binaries` says why when
-there are none, so that a test can skip with the reason (or fail, when CI demands PostgreSQL).
+Binaries are looked for in ``$COUNCILS_PG_BIN`` if it is set (and only there), else in
+``/usr/lib/postgresql/*/bin`` (Debian and Ubuntu; the newest version first), then the ``PATH``.
+:func:`find_binaries` says why when there are none, so that a test can skip with the reason
+(or fail, when CI demands PostgreSQL).
 """
 
 from __future__ import annotations
@@ -53,18 +54,21 @@ def _version_key(folder: str) -> tuple[int, ...]:
 def find_binaries() -> Path:
     """The folder holding ``initdb``, ``pg_ctl`` and ``postgres``; or PostgresUnavailable."""
     candidates: list[str] = []
-    if os.environ.get("COUNCILS_PG_BIN"):
-        candidates.append(os.environ["COUNCILS_PG_BIN"])
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True)
-    found = shutil.which("initdb")
-    if found:
-        candidates.append(str(Path(found).parent))
+    chosen = os.environ.get("COUNCILS_PG_BIN")
+    if chosen:  # an explicit choice is the only one tried
+        candidates.append(chosen)
+    else:
+        candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True)
+        found = shutil.which("initdb")
+        if found:
+            candidates.append(str(Path(found).parent))
     for folder in candidates:
         if all(os.access(os.path.join(folder, t), os.X_OK) for t in _TOOLS):
             return Path(folder)
+    where = " or ".join(candidates) or "/usr/lib/postgresql/*/bin or the PATH"
     raise PostgresUnavailable(
-        "no PostgreSQL server binaries (initdb, pg_ctl, postgres) in $COUNCILS_PG_BIN, "
-        "/usr/lib/postgresql/*/bin or the PATH; install them, e.g. `apt-get install postgresql`"
+        f"no PostgreSQL server binaries (initdb, pg_ctl, postgres) in {where}; "
+        "install them, e.g. `apt-get install postgresql`"
     )
 
 
