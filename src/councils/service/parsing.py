@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Mapping
-from dataclasses import MISSING, fields
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, fields
 from datetime import datetime
 from typing import Any, Union
 
@@ -38,7 +38,7 @@ def parse_command(data: object, registry: CommandRegistry = COMMANDS) -> Command
             "command.missing_name", 'a command needs "command": its name, such as "recall.sign"'
         )
     cls = registry.get(name).command
-    known = {f.name for f in fields(cls)}
+    known, specs = _spec(cls)
     for key in data:
         if key != "command" and key not in known:
             raise InvalidCommand(
@@ -46,29 +46,50 @@ def parse_command(data: object, registry: CommandRegistry = COMMANDS) -> Command
                 f'{name}: unknown field "{key}"',
                 {"command": name, "field": str(key)},
             )
-    hints = _hints(cls)
     kwargs: dict[str, Any] = {}
-    for f in fields(cls):
-        optional = _optional(hints[f.name])
-        if f.name not in data or (data[f.name] is None and optional):
-            if f.default is MISSING and f.default_factory is MISSING:
+    for f in specs:
+        if f.name not in data or (data[f.name] is None and f.optional):
+            if f.required:
                 raise InvalidCommand(
                     "command.missing_field",
                     f'{name}: missing field "{f.name}"',
                     {"command": name, "field": f.name},
                 )
             continue
-        kwargs[f.name] = _value(data[f.name], hints[f.name], name, f.name)
+        kwargs[f.name] = f.convert(data[f.name], name)
     return cls(**kwargs)
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
+@dataclass(frozen=True)
+class _Field:
+    """How one field of a command class is parsed, worked out once per class from its type
+    hints (a million commands of one kind ask the same questions of ``typing`` otherwise)."""
+
+    name: str
+    optional: bool
+    required: bool
+    convert: Callable[[object, str], object]
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+_SPECS: dict[type, tuple[frozenset[str], tuple[_Field, ...]]] = {}
+
+
+def _spec(cls: type) -> tuple[frozenset[str], tuple[_Field, ...]]:
+    """The names of ``cls``'s fields, and how each is parsed."""
+    found = _SPECS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        specs = tuple(
+            _Field(
+                f.name,
+                _optional(hints[f.name]),
+                f.default is MISSING and f.default_factory is MISSING,
+                _converter(hints[f.name], f.name),
+            )
+            for f in fields(cls)
+        )
+        found = _SPECS[cls] = (frozenset(f.name for f in specs), specs)
+    return found
 
 
 def _optional(hint: Any) -> bool:
@@ -77,32 +98,47 @@ def _optional(hint: Any) -> bool:
     )
 
 
-def _value(value: object, hint: Any, command: str, name: str) -> object:
+def _converter(hint: Any, name: str) -> Callable[[object, str], object]:
+    """The value of field ``name`` (of type ``hint``) from JSON, or the error that names it."""
     if _optional(hint):
         (hint,) = (a for a in typing.get_args(hint) if a is not type(None))
     if typing.get_origin(hint) is tuple:
         (item,) = typing.get_args(hint)[:1]
-        if not isinstance(value, list) or not all(_ok(v, item) for v in value):
-            raise _bad(command, name, f"a list of {_plural(item)}")
-        return tuple(value)
-    if not _ok(value, hint):
-        raise _bad(command, name, _describe(hint))
-    return value
+        each = _check(item)
+        expected = f"a list of {_plural(item)}"
+
+        def listing(value: object, command: str) -> object:
+            if not isinstance(value, list) or not all(each(v) for v in value):
+                raise _bad(command, name, expected)
+            return tuple(value)
+
+        return listing
+    ok = _check(hint)
+    described = _describe(hint)
+
+    def scalar(value: object, command: str) -> object:
+        if not ok(value):
+            raise _bad(command, name, described)
+        return value
+
+    return scalar
 
 
-def _ok(value: object, hint: Any) -> bool:
+def _check(hint: Any) -> Callable[[object], bool]:
+    """Whether a JSON value is one of ``hint``."""
     if hint is Timestamp:
-        return isinstance(value, str) and _is_timestamp(value)
+        return lambda v: isinstance(v, str) and _is_timestamp(v)
     if hint is Actor:
-        return isinstance(value, str) and bool(value)
+        return lambda v: isinstance(v, str) and bool(v)
     if getattr(hint, "__supertype__", None) is str:
-        return isinstance(value, str) and ID_PATTERN.match(value) is not None
+        match = ID_PATTERN.match
+        return lambda v: isinstance(v, str) and match(v) is not None
     if hint is str:
-        return isinstance(value, str) and bool(value.strip())
+        return lambda v: isinstance(v, str) and bool(v.strip())
     if hint is bool:
-        return isinstance(value, bool)
+        return lambda v: isinstance(v, bool)
     if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return lambda v: isinstance(v, int) and not isinstance(v, bool)
     raise TypeError(f"no parser for {hint!r}")  # a bug in a command's declaration
 
 
