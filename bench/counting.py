@@ -176,7 +176,12 @@ class Row:
     count: Measure = field(default_factory=Measure)
 
 
+#: The highest 1-minute load average seen before a measurement: how busy the machine was.
+_LOAD_SEEN: list[float] = []
+
+
 def _run(spec: dict[str, Any]) -> Measure:
+    _LOAD_SEEN.append(os.getloadavg()[0])
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)]
     t0 = time.perf_counter()
     try:
@@ -468,7 +473,9 @@ def _report(
         "STV-Scottish; votekit: FastSTV); Meek is pref_voting's STV-Meek; IRV and Schulze "
         "elect one.",
         "",
-        f"Load average (1 min) at the start {load0:.1f}, at the end {os.getloadavg()[0]:.1f}.",
+        f"Load average (1 min) at the start {load0:.1f}, at the end {os.getloadavg()[0]:.1f}, "
+        f"highest seen before a measurement {max(_LOAD_SEEN, default=load0):.1f} "
+        f"({os.cpu_count()} CPUs; other work shares the machine, hence wall > CPU in places).",
         "",
         "## Targets",
         "",
