@@ -109,6 +109,7 @@ def read_state(url: str) -> Iterator[StateView]:
     engine = create_engine(url)
     try:
         with reading(engine) as (_, state):
+            state.preload()
             yield state
     finally:
         engine.dispose()

@@ -8,9 +8,23 @@ Parameters are named ``id``, ``a``, ``b``, ``c`` (and ``ids``, ``ids2`` for the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, delete, distinct, exists, func, select, update
+from sqlalchemy import (
+    BindParameter,
+    Select,
+    String,
+    any_,
+    bindparam,
+    delete,
+    distinct,
+    exists,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from councils.storage.metadata import (
     ballots,
@@ -35,6 +49,7 @@ __all__ = [
     "ALL_FACTIONS",
     "ALL_MEMBERS",
     "ALL_PETITIONS",
+    "ALL_SEATS",
     "BALLOTS_OPEN",
     "BALLOTS_PUBLISHED",
     "BALLOTS_SEALED",
@@ -148,18 +163,35 @@ COUNTED_SIGNATURES_COUNCIL = (
     )
 )
 
-# ---- prefetching (expanding IN lists)
-MEMBERS_IN = select(*members.c).where(members.c.member.in_(_ids))
-MEMBERSHIPS_IN = select(memberships.c.member, memberships.c.constituency).where(
-    memberships.c.member.in_(_ids)
-)
-HELD_IN = select(*_SEAT_COLUMNS).where(seats.c.holder.in_(_ids))
-CONSTITUENCIES_IN = select(*constituencies.c).where(constituencies.c.constituency.in_(_ids))
-PETITIONS_IN = select(*petitions.c).where(petitions.c.constituency.in_(_ids))
-ELECTIONS_IN = select(*elections.c).where(elections.c.election.in_(_ids))
-VOTED_IN = select(voters.c.election, voters.c.voter).where(
-    voters.c.election.in_(_ids), voters.c.voter.in_(_ids2)
-)
+# ---- prefetching: IN lists on SQLite, one array parameter (= ANY) on PostgreSQL, which
+# binds and plans a thousand ids several times faster than a thousand parameters
+_any: BindParameter[Any] = bindparam("ids", type_=ARRAY(String))
+_any2: BindParameter[Any] = bindparam("ids2", type_=ARRAY(String))
+
+
+def _both(column: Any) -> tuple[Any, Any]:
+    return column.in_(_ids), column == any_(_any)
+
+
+def _prefetch(columns: Sequence[Any], key: Any) -> dict[str, Select[Any]]:
+    inn, anyy = _both(key)
+    return {"sqlite": select(*columns).where(inn), "postgresql": select(*columns).where(anyy)}
+
+
+MEMBERS_IN = _prefetch(list(members.c), members.c.member)
+MEMBERSHIPS_IN = _prefetch([memberships.c.member, memberships.c.constituency], memberships.c.member)
+HELD_IN = _prefetch(_SEAT_COLUMNS, seats.c.holder)
+CONSTITUENCIES_IN = _prefetch(list(constituencies.c), constituencies.c.constituency)
+PETITIONS_IN = _prefetch(list(petitions.c), petitions.c.constituency)
+ELECTIONS_IN = _prefetch(list(elections.c), elections.c.election)
+VOTED_IN = {
+    "sqlite": select(voters.c.election, voters.c.voter).where(
+        voters.c.election.in_(_ids), voters.c.voter.in_(_ids2)
+    ),
+    "postgresql": select(voters.c.election, voters.c.voter).where(
+        voters.c.election == any_(_any), voters.c.voter == any_(_any2)
+    ),
+}
 
 # ---- updates and deletes (each runs at once, after a flush of the buffer)
 END_MEMBER = update(members).where(members.c.member == _id).values(active=False)
@@ -198,3 +230,4 @@ ALL_FACTIONS = select(*factions.c).order_by(factions.c.faction)
 ALL_MEMBERS = select(*members.c).order_by(members.c.member)
 ALL_ELECTIONS = select(*elections.c).order_by(elections.c.election)
 ALL_PETITIONS = select(*petitions.c).order_by(petitions.c.constituency, petitions.c.delegate)
+ALL_SEATS = select(*_SEAT_COLUMNS).order_by(seats.c.constituency, seats.c.number)

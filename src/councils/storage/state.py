@@ -118,7 +118,7 @@ class SqlState:
     def reset(self) -> None:
         """Forget every cached answer and pending row (after a rollback, or when another
         process may have written since)."""
-        self._buffer.clear()
+        self._buffer.abandon()
         self._c = _Cache()
 
     def flush(self) -> None:
@@ -126,6 +126,13 @@ class SqlState:
 
     def _rows(self, stmt: Executable, **params: object) -> Sequence[Sequence[Any]]:
         self._buffer.flush()
+        return self._buffer.connection().execute(stmt, params).all()
+
+    def _dialect(self) -> str:
+        return self._buffer.connection().dialect.name
+
+    def _query(self, stmt: Executable, **params: object) -> Sequence[Sequence[Any]]:
+        """A query that does not flush first (:meth:`prefetch` only)."""
         return self._buffer.connection().execute(stmt, params).all()
 
     def _scalar(self, stmt: Executable, **params: object) -> int:
@@ -146,6 +153,14 @@ class SqlState:
         members, constituencies and elections they name, and whether their voters voted.
 
         Only an optimisation: without it every answer is still right, one query at a time.
+
+        Why it may query without flushing the buffer first: it asks only about what the
+        cache does not hold, and every fact a pending (unflushed) row changes is in the cache
+        (each write updates the answers it changes, and the facts it checked first were
+        cached by that check); so the database's answer, as of the last flush, is right for
+        everything asked. Forgetting cached answers would break that, so a trim flushes
+        first. Afterwards the pending rows are sent in the background (PostgreSQL), while the
+        prefetched commands are decided.
         """
         member_ids: set[str] = set()
         constituency_ids: set[str] = set()
@@ -169,6 +184,7 @@ class SqlState:
                 if isinstance(v, str) and command.get("command") == "ballot.cast":
                     votes.add((e, v))
         if self._c.about_members() > CACHE_LIMIT:
+            self._buffer.flush()
             self._c.forget_members()
         self._prefetch_members([MemberId(m) for m in member_ids if m not in self._c.members])
         self._prefetch_constituencies(
@@ -180,6 +196,7 @@ class SqlState:
         self._prefetch_votes(
             [(ElectionId(e), MemberId(v)) for e, v in votes if (e, v) not in self._c.voted]
         )
+        self._buffer.flush(background=True)
 
     def _prefetch_members(self, wanted: list[MemberId]) -> None:
         """The members, and for those that exist their memberships and seats (a member not
@@ -189,7 +206,7 @@ class SqlState:
             found: list[MemberId] = []
             for m in chunk:
                 c.members[m] = None
-            for row in self._rows(q.MEMBERS_IN, ids=chunk):
+            for row in self._query(q.MEMBERS_IN[self._dialect()], ids=chunk):
                 member = rows.member_of(row)
                 c.members[member.member] = member
                 found.append(member.member)
@@ -201,13 +218,14 @@ class SqlState:
                 continue
             memberships = {m: set[ConstituencyId]() for m in found}
             held: dict[MemberId, dict[SeatKey, Seat]] = {m: {} for m in found}
-            for row in self._rows(q.MEMBERSHIPS_IN, ids=found):
+            for row in self._query(q.MEMBERSHIPS_IN[self._dialect()], ids=found):
                 memberships[MemberId(row[0])].add(ConstituencyId(row[1]))
-            for row in self._rows(q.HELD_IN, ids=found):
+            for row in self._query(q.HELD_IN[self._dialect()], ids=found):
                 seat = rows.seat_of(row)
                 held[MemberId(row[2])][(seat.constituency, seat.number)] = seat
-            c.memberships.update(memberships)
-            c.held.update(held)
+            for m in found:  # a cached answer is never older than the database's
+                c.memberships.setdefault(m, memberships[m])
+                c.held.setdefault(m, held[m])
 
     def _prefetch_constituencies(self, wanted: list[ConstituencyId]) -> None:
         c = self._c
@@ -215,9 +233,9 @@ class SqlState:
             for k in chunk:
                 c.constituencies.setdefault(k, None)
                 c.petitions.setdefault(k, {})
-            for row in self._rows(q.CONSTITUENCIES_IN, ids=chunk):
+            for row in self._query(q.CONSTITUENCIES_IN[self._dialect()], ids=chunk):
                 c.constituencies[ConstituencyId(row[0])] = rows.constituency_of(row)
-            for row in self._rows(q.PETITIONS_IN, ids=chunk):
+            for row in self._query(q.PETITIONS_IN[self._dialect()], ids=chunk):
                 p = rows.petition_of(row)
                 c.petitions[p.constituency][p.delegate] = p
 
@@ -225,16 +243,39 @@ class SqlState:
         for chunk in _chunks(wanted):
             for e in chunk:
                 self._c.elections.setdefault(e, None)
-            for row in self._rows(q.ELECTIONS_IN, ids=chunk):
+            for row in self._query(q.ELECTIONS_IN[self._dialect()], ids=chunk):
                 self._c.elections[ElectionId(row[0])] = rows.election_of(row)
 
     def _prefetch_votes(self, wanted: list[tuple[ElectionId, MemberId]]) -> None:
         for chunk in _chunks(wanted):
             es = sorted({e for e, _ in chunk})
             vs = sorted({v for _, v in chunk})
-            found = {(row[0], row[1]) for row in self._rows(q.VOTED_IN, ids=es, ids2=vs)}
+            found = {
+                (row[0], row[1])
+                for row in self._query(q.VOTED_IN[self._dialect()], ids=es, ids2=vs)
+            }
             for pair in chunk:
                 self._c.voted[pair] = pair in found
+
+    def preload(self) -> None:
+        """Load every council, constituency and seat in three queries: for a listing of the
+        whole federation (``councils state``), which would otherwise ask per constituency."""
+        c = self._c
+        for r in self._rows(q.ALL_COUNCILS):
+            council = rows.council_of(r)
+            c.councils[council.council] = council
+            c.electing[council.council] = {}
+            c.above[council.council] = {}
+        for r in self._rows(q.ALL_CONSTITUENCIES):
+            k = rows.constituency_of(r)
+            c.constituencies[k.constituency] = k
+            c.seats[k.constituency] = []
+            c.electing.setdefault(k.council, {})[k.constituency] = k
+            if k.of is not None:
+                c.above.setdefault(k.of, {})[k.constituency] = k
+        for r in self._rows(q.ALL_SEATS):
+            seat = rows.seat_of(r)
+            c.seats.setdefault(seat.constituency, []).append(seat)
 
     # ------------------------------------------------------------------ StateView: by id
 

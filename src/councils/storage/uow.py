@@ -105,6 +105,12 @@ class SqlUnitOfWork:
                 if self._constitution is None:
                     self._constitution = parse_stored(self._info.constitution)
             state = load_log_state(conn, lock=True)
+            if conn.dialect.name == "postgresql":
+                # Every query of a batch is an indexed lookup by design. The planner's
+                # statistics know nothing of the rows this transaction has inserted (an import
+                # of a million members is one transaction), so, left alone, it would scan
+                # whole tables it believes empty; lookups would grow with the import.
+                conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
         except BaseException:
             conn.close()
             raise
@@ -146,6 +152,7 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         if self._tx is not None:
             try:
+                self._state.buffer.abandon()  # no background flush may use the connection
                 self._tx.rollback()
             finally:
                 self._state.reset()
