@@ -144,3 +144,100 @@ def test_the_council_state_machine_on_the_twin(twins: Databases) -> None:
             database=None,
         ),
     )
+
+
+def _prefetching(commands: list[dict[str, Any]], uow: Any, every: int) -> Any:
+    """As ``councils apply`` feeds the bus: each chunk prefetched just before it runs."""
+    for start in range(0, len(commands), every):
+        chunk = commands[start : start + every]
+        uow.prefetch(chunk)
+        yield from chunk
+
+
+@pytest.mark.parametrize("limit", [10, 200_000])
+def test_prefetched_batches_match_memory(
+    databases: Databases, monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    """Prefetching (with background flushes on PostgreSQL, and cache trims when ``limit`` is
+    small) changes nothing: one big mixed batch gives memory's state exactly."""
+    from councils.service import execute
+    from councils.storage import state as sql_state
+    from councils.testing import Federation
+
+    monkeypatch.setattr(sql_state, "CACHE_LIMIT", limit)
+    base = [f"b{i}" for i in range(4)]
+    commands: list[dict[str, Any]] = [
+        {"command": "council.create", "council": "city", "name": "City"},
+        {"command": "council.create", "council": "region", "name": "Region"},
+        *(
+            {
+                "command": "constituency.create",
+                "constituency": b,
+                "name": b,
+                "kind": "workplace",
+                "council": "city",
+                "seats": 2,
+            }
+            for b in base
+        ),
+        {
+            "command": "constituency.create",
+            "constituency": "cd",
+            "name": "CD",
+            "kind": "council",
+            "council": "region",
+            "of": "city",
+            "seats": 1,
+        },
+    ]
+    members = [f"m{i}" for i in range(60)]
+    commands += [
+        {"command": "member.register", "member": m, "name": m, "constituency": base[i % 4]}
+        for i, m in enumerate(members)
+    ]
+    commands += [
+        {"command": "member.join", "member": m, "constituency": base[(i + 1) % 4]}
+        for i, m in enumerate(members[:20])
+    ]
+    for b in base:
+        electorate = [m for i, m in enumerate(members) if base[i % 4] == b]
+        candidates = electorate[:3]
+        commands.append(
+            {
+                "command": "election.open",
+                "election": f"e{b}",
+                "constituency": b,
+                "candidates": candidates,
+            }
+        )
+        commands += [
+            {
+                "command": "ballot.cast",
+                "election": f"e{b}",
+                "voter": v,
+                "ranking": candidates[j % 3 :] + candidates[: j % 3],
+            }
+            for j, v in enumerate(electorate)
+        ]
+        commands.append({"command": "election.close", "election": f"e{b}"})
+    memory = Federation()
+    memory.run(*commands)
+    holders = [s.holder for s in memory.view.seats("b0") if s.holder]
+    electorate = [m for i, m in enumerate(members) if i % 4 == 0]
+    signers = [m for m in electorate if m not in holders][:9]
+    tail: list[dict[str, Any]] = [
+        {"command": "recall.sign", "constituency": "b0", "delegate": holders[0], "signer": s}
+        for s in signers
+    ]
+    tail += [
+        {"command": "member.leave", "member": members[1]},
+        {"command": "member.register", "member": "late", "name": "Late", "constituency": "b1"},
+    ]
+    memory.run(*tail)
+
+    sql = SqlFederation(url=databases.new())
+    for batch in (commands, tail):
+        execute(_prefetching(batch, sql.uow, 7), sql.uow, supply=sql.supply)
+    assert sql.snapshot() == memory.snapshot()
+    assert sql.record.entries == memory.record.entries
+    sql.close()
