@@ -109,3 +109,15 @@ def test_a_sealed_ballot_removed_from_an_open_box(fed: SqlFederation) -> None:
     report = verify_federation(fed.url)
     assert report.codes() == ["state.sealed_ballots"]
     assert report.failures[0].where == "sealed_ballots e1"
+
+
+def test_an_entry_that_does_not_replay_is_named(fed: SqlFederation) -> None:
+    with fed.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE entries SET data = :d WHERE idx = 4"),
+            {"d": b'{"type":"council.abolished","v":1}'},
+        )
+    report = verify_federation(fed.url)
+    replay = [f for f in report if f.code == "record.replay_failed"]
+    assert [(f.where, f.index) for f in replay] == [("entry 4", 4)]
+    assert "record.entry_changed" in report.codes()

@@ -17,7 +17,9 @@ Three checks, every failure reported (DESIGN.md: a report, not a bool):
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
@@ -25,7 +27,7 @@ from councils.domain.errors import CouncilError, RecordCorrupt
 from councils.domain.snapshot import snapshot
 from councils.record.heads import SignedTreeHead, public_key_of
 from councils.record.merkle import MerkleLog
-from councils.record.report import Report
+from councils.record.report import Failure, Report
 from councils.record.verify import verify_log
 from councils.service.replay import replay
 from councils.storage.diff import differences
@@ -45,11 +47,16 @@ __all__ = ["verify_database"]
 
 
 def verify_database(engine: Engine) -> Report:
-    """Every failure of the three checks (see the module docstring), from one snapshot."""
+    """Every failure of the three checks (see the module docstring), from one snapshot.
+
+    The replay (the longest part) runs in a forked process, where the system allows it,
+    while this one reads the stored state and checks the tree and the signatures.
+    """
     report = Report()
     with reading(engine) as (conn, _):
         info = load_federation(conn)
         indices, data, leaves = load_entries(conn)
+        replaying = _Replay(data)
         try:
             heads: list[SignedTreeHead] = load_heads(conn, info.log)
         except CouncilError as err:
@@ -90,21 +97,75 @@ def verify_database(engine: Engine) -> Report:
     # One state at a time: a million members are a large object graph.
     ours = snapshot(stored)
     del stored
-    try:
-        # Plain json.loads: verify_log above has already checked (and reported) every entry's
-        # canonical form; decoding it canonically a second time would double the cost.
-        replayed = replay(_decoded(data))
-    except CouncilError as err:
-        where = f"entry {err.index}" if err.index is not None else "the record"
-        report.fail("record.replay_failed", f"the record does not replay: {err.message}", where)
+    theirs = replaying.result()
+    if isinstance(theirs, Failure):
+        report.failures.append(theirs)
         return report
-    theirs = snapshot(replayed)
-    del replayed
     for where, what in differences(ours, theirs):
         report.fail("state.differs", what, where)
     if report.ok:
         report.note(f"the stored state is exactly the replay of the {len(data)} entries")
     return report
+
+
+Snapshot = dict[str, object]
+
+
+def replayed_snapshot(data: list[bytes]) -> Snapshot | Failure:
+    """The snapshot of the record replayed into an empty state, or why it does not replay."""
+    try:
+        # Plain json.loads: verify_log has already checked (and reported) every entry's
+        # canonical form; decoding it canonically a second time would double the cost.
+        return snapshot(replay(_decoded(data)))
+    except CouncilError as err:
+        where = f"entry {err.index}" if err.index is not None else "the record"
+        return Failure(
+            f"the record does not replay: {err.message}",
+            where,
+            code="record.replay_failed",
+            index=err.index,
+        )
+
+
+class _Replay:
+    """:func:`replayed_snapshot` in a forked child (it inherits ``data`` for free), or here,
+    later, where ``fork`` does not exist. The child never touches the parent's database
+    connection and leaves through ``os._exit``, which closes nothing of it."""
+
+    def __init__(self, data: list[bytes]) -> None:
+        self._data = data
+        self._pipe: Any = None
+        self._child: Any = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("fork")
+            self._pipe, sender = ctx.Pipe(duplex=False)
+            self._child = ctx.Process(target=_child, args=(sender, data), daemon=True)
+            self._child.start()
+            sender.close()
+
+    def result(self) -> Snapshot | Failure:
+        if self._child is None:
+            return replayed_snapshot(self._data)
+        try:
+            kind, value = self._pipe.recv()
+        except EOFError:
+            kind, value = "crash", f"exit status {self._child.exitcode}"
+        finally:
+            self._child.join()
+            self._pipe.close()
+        if kind == "crash":
+            raise RuntimeError(f"the replay process failed: {value}")
+        out: Snapshot | Failure = value
+        return out
+
+
+def _child(sender: Any, data: list[bytes]) -> None:
+    try:
+        sender.send(("ok", replayed_snapshot(data)))
+    except BaseException as err:  # reported by the parent, which raises it
+        sender.send(("crash", repr(err)))
+    finally:
+        sender.close()
 
 
 def _decoded(data: list[bytes]) -> Iterator[dict[str, object]]:
