@@ -10,6 +10,7 @@ The database is named by a URL: ``--db URL``, else ``$COUNCILS_DB``, else
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from councils.storage.verify import verify_database
 __all__ = [
     "ENV_VAR",
     "SqlUnitOfWork",
+    "collector_paused",
     "database_url",
     "display_url",
     "export_federation",
@@ -117,12 +119,36 @@ def read_state(url: str) -> Iterator[StateView]:
 
 def verify_federation(url: str) -> Report:
     """``councils verify``: the record replayed against the stored state, the tree, the
-    signatures. Every failure is in the report."""
+    signatures. Every failure is in the report.
+
+    Runs with the cyclic garbage collector paused (:func:`collector_paused`).
+    """
     engine = create_engine(url)
     try:
-        return verify_database(engine)
+        with collector_paused():
+            return verify_database(engine)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk load, then restore it as it was.
+
+    Why: verifying a federation builds states of millions of small objects (the stored state,
+    the replayed one, their snapshots) that all stay alive until the comparison; every full
+    collection walks all of them again, only to free nothing (they hold no reference cycles).
+    At a million members that was a quarter of ``councils verify``'s time (57.8 → 42.8 s in
+    bench/federation.py's SQLite federation). Memory is still freed by reference counting;
+    any cycles left are collected once the collector runs again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def export_federation(url: str) -> dict[str, bytes]:
