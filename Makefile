@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench bench-quick clean
+.PHONY: run test lint typecheck bench bench-quick bench-federation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ typecheck: $(STAMP)
 
 bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/counting.py
+
+# A federation of 1,000,000 members in four tiers on SQLite and PostgreSQL: import, elections,
+# recalls that cascade, verify (bench/RESULTS.md, "Federation scale"). ARGS=--quick for a smoke run.
+bench-federation: $(STAMP)
+	$(BIN)/python bench/federation.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
