@@ -43,6 +43,7 @@ sys.path.insert(0, str(HERE))
 
 import peers  # noqa: E402
 import synth  # noqa: E402
+from results import write_section  # noqa: E402
 
 SEED = 2024
 OUT_DIR = HERE / "out"
@@ -567,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(report)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(report + "\n", encoding="utf-8")
+    write_section(out_path, report + "\n")
     raw = OUT_DIR / "results.json"
     raw.write_text(json.dumps([asdict(r) for r in bench.rows], indent=1), encoding="utf-8")
     print(f"\nwrote {out_path} and {raw}")

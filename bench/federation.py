@@ -83,6 +83,10 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 OUT_DIR = HERE / "out"
 RESULTS = HERE / "RESULTS.md"
+sys.path.insert(0, str(HERE))
+
+from results import write_section  # noqa: E402
+
 SECTION = "# Federation scale"
 SEED = 1917
 
@@ -1204,34 +1208,6 @@ NOTES = (
     "~11 recorded events, one commit. The CPU row shows our share; the rest of the wall time "
     "is the database's (PostgreSQL's round trips, the commit's fsync) or waiting for a CPU.",
 )
-
-
-def write_section(path: Path, text: str) -> None:
-    """Put ``text`` (which starts with the :data:`SECTION` heading) in ``path`` in place of
-    the old section (from its heading to the next top-level heading), or at the end; every
-    other byte of the file stays as it was."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    lines = old.splitlines(keepends=True)
-    start = end = None
-    fenced = False
-    offset = 0
-    for line in lines:
-        if line.startswith("```"):
-            fenced = not fenced
-        elif not fenced and line.startswith("# "):
-            if start is None and line.rstrip("\n") == SECTION:
-                start = offset
-            elif start is not None and end is None:
-                end = offset
-        offset += len(line)
-    body = text if text.endswith("\n") else text + "\n"
-    if start is None:
-        sep = "" if not old or old.endswith("\n\n") else ("\n" if old.endswith("\n") else "\n\n")
-        new = old + sep + body
-    else:
-        rest = old[end:] if end is not None else ""
-        new = old[:start] + body + ("\n" if rest else "") + rest
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
