@@ -43,7 +43,7 @@ sys.path.insert(0, str(HERE))
 
 import peers  # noqa: E402
 import synth  # noqa: E402
-from results import write_section  # noqa: E402
+from results import machine_line, write_section  # noqa: E402
 
 SEED = 2024
 OUT_DIR = HERE / "out"
@@ -423,22 +423,8 @@ def _targets(rows: list[Row]) -> list[str]:
 def _machine(bench: Bench) -> list[str]:
     import numpy
 
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kib / 2**20:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
     lines = [
-        f"- machine: {os.cpu_count()} CPUs ({cpu}){mem}, {platform.system()} {platform.release()}",
+        machine_line(),
         f"- Python {platform.python_version()}, numpy {numpy.__version__}, "
         f"councils {metadata.version('councils')}",
     ]

@@ -85,7 +85,7 @@ OUT_DIR = HERE / "out"
 RESULTS = HERE / "RESULTS.md"
 sys.path.insert(0, str(HERE))
 
-from results import write_section  # noqa: E402
+from results import machine_line, write_section  # noqa: E402
 
 SECTION = "# Federation scale"
 SEED = 1917
@@ -1074,26 +1074,12 @@ def _cli_cpu_rate(r: dict[str, Any]) -> float | None:
 def _machine() -> list[str]:
     import sqlalchemy
 
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kib / 2**20:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
     try:
         psycopg = f", psycopg {metadata.version('psycopg')}"
     except metadata.PackageNotFoundError:
         psycopg = ""
     return [
-        f"- machine: {os.cpu_count()} CPUs ({cpu}){mem}, {platform.system()} {platform.release()}",
+        machine_line(),
         f"- Python {platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}{psycopg}, "
         f"councils {metadata.version('councils')}",
     ]

@@ -3,9 +3,31 @@ own, so `make bench` and `make bench-federation` never erase each other's figure
 
 from __future__ import annotations
 
+import os
+import platform
 from pathlib import Path
 
-__all__ = ["write_section"]
+__all__ = ["machine_line", "write_section"]
+
+
+def machine_line() -> str:
+    """One line naming the machine a benchmark ran on: CPUs, model, memory, kernel."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kib / 2**20:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    system = f"{platform.system()} {platform.release()}"
+    return f"- machine: {os.cpu_count()} CPUs ({cpu}){mem}, {system}"
 
 
 def write_section(path: Path, text: str) -> None:
