@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+AXE    := node_modules/.installed
 
 .PHONY: run test lint typecheck bench bench-quick bench-federation clean
 
@@ -13,6 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# axe-core for the browser tests (package.json, from the npm registry). Without npm the
+# accessibility tests skip with the reason (and fail in CI, which installs it).
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the browser accessibility tests will skip (apt-get install npm)"; fi
 
 $(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
@@ -24,7 +31,7 @@ run: $(STAMP)
 	$(BIN)/councils demo
 
 # The whole suite: lint, types, tests.
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -q
