@@ -4,6 +4,7 @@ state as ``councils state --json`` prints it, receipts, health and the OpenAPI d
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from councils.api import create_app
 from councils.cli.serve import per_thread
 from councils.record import canonical
 from councils.record.export import parse_export
+from councils.record.heads import SignedTreeHead
 from councils.record.merkle import consistency_proof, leaf_hash, root, root_from_inclusion_proof
 from councils.record.receipt import Receipt, verify_receipt
 from councils.record.report import Report
@@ -361,11 +363,27 @@ def test_sqlite_batch_receipts_verify_against_the_signed_heads(
     key, heads, _, _, entries, _ = parse_export(bootstrap.export_federation(sqlite_url), report)
     assert report.ok
     head = heads[-1]
+    # The answer names the head its batch signed as it committed.
+    assert r.json()["record"]["signed"] == json.loads(head.to_json())
     leaves = [leaf_hash(e) for e in entries]
     for receipt in receipts:
         proof = consistency_proof(leaves, receipt.tree_size, head.size)
         check = verify_receipt(receipt, head, key, proof, entries[receipt.leaf_index])
         assert check.ok, check.failures
+
+
+def test_sqlite_record_head_publishes_the_latest_signed_head(
+    sql_client: TestClient, sqlite_url: str
+) -> None:
+    _setup(sql_client)
+    body = sql_client.get("/api/record/head").json()
+    signed = SignedTreeHead.from_json(canonical.encode(body["signed"]))
+    assert signed.size == body["size"] and signed.root.hex() == body["root"]
+    report = Report()
+    key, heads, _, _, _, _ = parse_export(bootstrap.export_federation(sqlite_url), report)
+    assert report.ok
+    assert signed.verify(key).ok
+    assert signed.to_json() == heads[-1].to_json()
 
 
 def test_sqlite_state_and_all_or_nothing(sql_client: TestClient, sqlite_url: str) -> None:

@@ -13,7 +13,7 @@ free) as the voter's :class:`~councils.record.receipt.Receipt`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
@@ -68,8 +68,17 @@ def join_frontier(frontier: tuple[bytes, ...]) -> bytes:
 class SqlRecord:
     """The record as one unit of work appends to it (see the module docstring)."""
 
-    def __init__(self, buffer: WriteBuffer, log: str, state: LogState) -> None:
+    def __init__(
+        self,
+        buffer: WriteBuffer,
+        log: str,
+        state: LogState,
+        latest_head: Callable[[], SignedTreeHead | None] | None = None,
+    ) -> None:
         self._buffer = buffer
+        self._latest_head = latest_head
+        #: The head this unit of work signed as it committed, if it appended anything.
+        self.committed_head: SignedTreeHead | None = None
         self.log = log
         self.start = state.size
         self._merkle = MerkleLog(state.size, state.frontier)
@@ -101,6 +110,18 @@ class SqlRecord:
 
     def tree_head(self, timestamp: int) -> TreeHead:
         return TreeHead(self.log, self._merkle.size, self._merkle.root(), timestamp)
+
+    def signed_head(self) -> SignedTreeHead | None:
+        """The latest signed tree head (``GET /api/record/head`` publishes it): the one this
+        unit of work signed at its commit, else the newest stored one while the unit of work is
+        open, else ``None``."""
+        if self.committed_head is not None:
+            return self.committed_head
+        return self._latest_head() if self._latest_head is not None else None
+
+    def detach(self) -> None:
+        """The connection is closed: stop reading heads through it."""
+        self._latest_head = None
 
 
 def load_federation(conn: Connection) -> FederationInfo:
@@ -138,6 +159,19 @@ def load_entries(conn: Connection) -> tuple[list[int], list[bytes], list[bytes]]
         data.append(bytes(entry))
         leaves.append(bytes(leaf))
     return indices, data, leaves
+
+
+def load_latest_head(conn: Connection, log: str) -> SignedTreeHead | None:
+    """The newest signed tree head, or ``None`` before the first is written."""
+    row = conn.execute(
+        select(tree_heads.c.size, tree_heads.c.root, tree_heads.c.timestamp, tree_heads.c.signature)
+        .order_by(tree_heads.c.n.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    size, root, ts, signature = row
+    return SignedTreeHead(TreeHead(log, int(size), bytes(root), int(ts)), bytes(signature))
 
 
 def load_heads(conn: Connection, log: str) -> list[SignedTreeHead]:

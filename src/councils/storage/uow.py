@@ -27,6 +27,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, RootTransaction, select, update
 
 from councils.domain.constitution import DEFAULT, Constitution, parse_constitution
+from councils.record.heads import SignedTreeHead
 from councils.record.receipt import Receipt
 from councils.storage.metadata import log_state, signing_key, tree_heads
 from councils.storage.migrate import check_current
@@ -35,6 +36,7 @@ from councils.storage.record import (
     SqlRecord,
     join_frontier,
     load_federation,
+    load_latest_head,
     load_log_state,
 )
 from councils.storage.state import SqlState
@@ -118,7 +120,10 @@ class SqlUnitOfWork:
         if state.size != self._known_size:
             self._state.reset()
         self._state.bind(conn)
-        self._record = SqlRecord(self._state.buffer, self._info.log, state)
+        log = self._info.log
+        self._record = SqlRecord(
+            self._state.buffer, log, state, latest_head=lambda: load_latest_head(conn, log)
+        )
         return self
 
     def __exit__(
@@ -144,7 +149,7 @@ class SqlUnitOfWork:
             )
             if self._private_key is None:  # pragma: no cover - loaded at the first begin
                 raise RuntimeError("no signing key")
-            sign_head(conn, record, self._private_key, self._clock)
+            record.committed_head = sign_head(conn, record, self._private_key, self._clock)
         tx.commit()
         self._known_size = len(record)
         self._close()
@@ -170,14 +175,16 @@ class SqlUnitOfWork:
     def _close(self) -> None:
         conn, self._conn, self._tx = self._conn, None, None
         self._state.bind(None)
+        if self._record is not None:
+            self._record.detach()
         if conn is not None:
             conn.close()
 
 
 def sign_head(
     conn: Connection, record: SqlRecord, private_key: bytes, clock: Callable[[], int]
-) -> None:
-    """Sign the record's current head and store it as the next tree head."""
+) -> SignedTreeHead:
+    """Sign the record's current head, store it as the next tree head, and return it."""
     last = conn.execute(
         select(tree_heads.c.n, tree_heads.c.timestamp).order_by(tree_heads.c.n.desc()).limit(1)
     ).first()
@@ -193,6 +200,7 @@ def sign_head(
             signature=signed.signature,
         )
     )
+    return signed
 
 
 def parse_stored(text: str | None) -> Constitution:
