@@ -43,6 +43,8 @@ def test_click_from_the_federation_to_an_election(page: Any, artifacts: Path) ->
     expect(page).to_have_url(re.compile(r"/councils/petrograd$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Petrograd Soviet")
     expect(page.locator("p.lead")).to_contain_text("96 of 96 seats held")
+    # the sentences of the lead are apart: "… Anarchist Federation 6. 4 recall petitions …"
+    expect(page.locator("p.lead")).to_contain_text("Anarchist Federation 6. 4 recall petitions")
     expect(page.get_by_role("link", name="4 recall petitions under way")).to_be_visible()
     seats = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Holder"))
     expect(seats.get_by_role("row")).to_have_count(97)  # a header and 96 seats
