@@ -410,3 +410,29 @@ def test_sqlite_health_is_503_for_a_database_never_initialised(tmp_path: Path) -
     with TestClient(create_app(factory)) as c:
         r = c.get("/health")
     assert r.status_code == 503 and r.json()["database"] == "unreachable"
+
+
+def test_sqlite_pages_and_reads_do_not_wait_for_a_writer(sqlite_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from councils.web.site import create_site
+
+    site = create_site(
+        per_thread(bootstrap.open_uow(sqlite_url)),
+        clock=lambda: AT,
+        read_factory=bootstrap.open_reader(sqlite_url),
+    )
+    with TestClient(site) as client, ThreadPoolExecutor(1) as pool:
+        _setup(client)
+        before = client.get("/api/state").json()
+        writer = bootstrap.open_uow(sqlite_url)()
+        with writer:  # BEGIN IMMEDIATE: this writer holds the lock until it ends
+            writer.view.member("m1")
+            # A read through a unit of work would wait for the lock (up to the busy timeout);
+            # a snapshot answers at once, with the state as last committed.
+            state = pool.submit(client.get, "/api/state").result(timeout=10)
+            page = pool.submit(client.get, "/").result(timeout=10)
+            head = pool.submit(client.get, "/api/record/head").result(timeout=10)
+        assert state.status_code == 200 and state.json() == before
+        assert page.status_code == 200
+        assert head.json()["signed"]["size"] == head.json()["size"]

@@ -14,7 +14,7 @@ from councils.api.errors import install_error_handlers
 from councils.api.routes import api_router
 from councils.api.schemas import commands_body_schema
 from councils.domain.context import Supply
-from councils.service.uow import UnitOfWork
+from councils.service.uow import ReadFactory, UnitOfWork
 
 __all__ = ["create_app"]
 
@@ -33,6 +33,7 @@ def create_app(
     supply: Callable[[UnitOfWork], Supply] | None = None,
     log: str = "councils",
     isolated_reads: bool = True,
+    read_factory: ReadFactory | None = None,
     title: str = "Councils",
 ) -> FastAPI:
     """The JSON API over ``uow_factory`` (a fresh unit of work per call).
@@ -40,9 +41,10 @@ def create_app(
     ``clock`` stamps ``at`` on commands that carry none (``None``: leave them unstamped);
     ``supply`` makes the bus's supply for a batch (tests pass a fixed one); ``log`` names the
     record in receipts; ``isolated_reads=False`` for storage whose reads are not isolated from
-    a write in progress (the in-memory unit of work).
+    a write in progress (the in-memory unit of work); ``read_factory`` opens read-only
+    snapshots for the pages and ``GET`` routes (:func:`councils.service.bootstrap.open_reader`).
     """
-    backend = Backend(uow_factory, clock, supply, log, isolated_reads)
+    backend = Backend(uow_factory, clock, supply, log, isolated_reads, read_factory)
     app = FastAPI(
         title=title,
         version=getattr(councils, "__version__", "0.1.0"),

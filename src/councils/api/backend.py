@@ -2,7 +2,9 @@
 
 The app never creates an engine itself: whoever serves it (``councils serve``, ``councils
 demo``, a test) passes a factory that returns a fresh unit of work per request, over SQLite,
-PostgreSQL or memory. Reads are units of work that are never committed.
+PostgreSQL or memory. Reads go through read-only snapshots where storage offers them
+(``read_factory``, which ``serve`` and ``demo`` wire from
+:func:`councils.service.bootstrap.open_reader`), else through units of work never committed.
 
 Why a gate: writes are serialised within one process (SQLite allows one writer at a time, and a
 batch decides against the state it reads, so two batches interleaving could only fail later).
@@ -23,7 +25,7 @@ from typing import TypeVar
 from councils.domain.commands import Command
 from councils.domain.context import Supply
 from councils.service.bus import Result, execute
-from councils.service.uow import UnitOfWork
+from councils.service.uow import ReadFactory, Reading, UnitOfWork
 
 __all__ = ["Backend", "UowFactory", "utc_now"]
 
@@ -50,11 +52,18 @@ class Backend:
     supply: Callable[[UnitOfWork], Supply] | None = None
     log: str = "councils"
     isolated_reads: bool = True
+    read_factory: ReadFactory | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @contextmanager
-    def reading(self) -> Iterator[UnitOfWork]:
-        """A unit of work to read from; never committed."""
+    def reading(self) -> Iterator[Reading]:
+        """The state and record to read from: a read-only snapshot where storage offers one
+        (``read_factory``: no writers' lock, so reads never queue behind a batch), else a unit
+        of work that is never committed."""
+        if self.read_factory is not None:
+            with self.read_factory() as snapshot:
+                yield snapshot
+            return
         gate: AbstractContextManager[object] = nullcontext() if self.isolated_reads else self._lock
         with gate, self.uow_factory() as uow:
             yield uow

@@ -56,12 +56,12 @@ def _check(factory: Callable[[], UnitOfWork]) -> int:
         return len(uow.record)
 
 
-def _run(factory: Callable[[], UnitOfWork], host: str, port: int) -> None:
+def _run(factory: Callable[[], UnitOfWork], url: str, host: str, port: int) -> None:
     import uvicorn
 
     from councils.web.site import create_site
 
-    app = create_site(factory)
+    app = create_site(factory, read_factory=bootstrap.open_reader(url))
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
@@ -74,7 +74,7 @@ def serve(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> No
     typer.echo(
         f"Serving {bootstrap.display_url(url)} ({size:,} record entries) at http://{host}:{port}"
     )
-    _run(factory, host, port)
+    _run(factory, url, host, port)
 
 
 def _print_summary(s: DemoSummary, url: str, where: Path) -> None:
@@ -138,7 +138,7 @@ def demo(
         factory = per_thread(bootstrap.open_uow(url))
         summary = build_demo(factory, seed=seed, on_stage=progress)
     _print_summary(summary, f"http://{host}:{port}", db)
-    _run(factory, host, port)
+    _run(factory, url, host, port)
 
 
 def register(root: typer.Typer) -> None:

@@ -14,6 +14,7 @@ import gc
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -22,21 +23,25 @@ from councils.domain.errors import CouncilError, RuleViolation
 from councils.domain.view import StateView
 from councils.record.report import Report
 from councils.service.constitution import load_constitution
+from councils.service.uow import ReadFactory, Reading
 from councils.storage.create import Created, create_federation
 from councils.storage.engine import DEFAULT_URL, create_engine, normalise_url
 from councils.storage.export import export_record
 from councils.storage.reader import reading
+from councils.storage.record import SqlRecord, load_federation, load_latest_head, load_log_state
 from councils.storage.uow import SqlUnitOfWork
 from councils.storage.verify import verify_database
 
 __all__ = [
     "ENV_VAR",
+    "Snapshot",
     "SqlUnitOfWork",
     "collector_paused",
     "database_url",
     "display_url",
     "export_federation",
     "init_federation",
+    "open_reader",
     "open_uow",
     "read_state",
     "storage_errors",
@@ -103,6 +108,39 @@ def open_uow(url: str) -> Callable[[], SqlUnitOfWork]:
         return SqlUnitOfWork(engine)
 
     return make
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A read-only view of the state and the record at one moment (see :class:`Reading`)."""
+
+    view: StateView
+    record: SqlRecord
+
+
+def open_reader(url: str) -> ReadFactory:
+    """A factory of read-only snapshots of the database at ``url`` (one engine, shared).
+
+    Pages and ``GET`` routes read through it: a snapshot takes no writers' lock (SQLite WAL
+    readers never wait for the writer; PostgreSQL reads ``REPEATABLE READ``, ``READ ONLY``), so
+    reading the federation never queues behind a batch of ballots.
+    """
+    engine = create_engine(url)
+
+    @contextmanager
+    def snapshot() -> Iterator[Reading]:
+        with reading(engine) as (conn, state):
+            info = load_federation(conn)
+            log = load_log_state(conn, lock=False)
+            record = SqlRecord(
+                state.buffer, info.log, log, latest_head=lambda: load_latest_head(conn, info.log)
+            )
+            try:
+                yield Snapshot(state, record)
+            finally:
+                record.detach()
+
+    return snapshot
 
 
 @contextmanager

@@ -7,14 +7,15 @@ one; :class:`councils.testing.InMemoryUnitOfWork` is the in-memory one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Protocol
 
 from councils.domain.constitution import Constitution
 from councils.domain.view import StateStore, StateView
 
-__all__ = ["RecordSink", "UnitOfWork"]
+__all__ = ["ReadFactory", "Reading", "RecordSink", "UnitOfWork"]
 
 
 class RecordSink(Protocol):
@@ -29,6 +30,21 @@ class RecordSink(Protocol):
     def append(self, entry: Mapping[str, object]) -> int: ...
     def head(self) -> bytes: ...
     def __len__(self) -> int: ...
+
+
+class Reading(Protocol):
+    """What a reader needs: the state and the record, as of one moment. A unit of work is one;
+    so is a read-only snapshot (:func:`councils.service.bootstrap.open_reader`), which takes no
+    writers' lock."""
+
+    @property
+    def view(self) -> StateView: ...
+    @property
+    def record(self) -> RecordSink: ...
+
+
+#: Opens a read-only snapshot: ``with read_factory() as reading: reading.view ...``.
+ReadFactory = Callable[[], AbstractContextManager[Reading]]
 
 
 class UnitOfWork(Protocol):

@@ -22,7 +22,7 @@ from councils.api.backend import Backend
 from councils.domain.errors import NotFound
 from councils.domain.ids import ConstituencyId, CouncilId, ElectionId
 from councils.domain.view import StateView
-from councils.service.uow import UnitOfWork
+from councils.service.uow import Reading
 from councils.web import read
 from councils.web.results import count_of
 
@@ -65,7 +65,7 @@ def _page(
     return render(template, record_size=size, **context)
 
 
-def _size(uow: UnitOfWork) -> int:
+def _size(uow: Reading) -> int:
     return len(uow.record)
 
 
