@@ -4,6 +4,7 @@ escape what members type, and answer an unknown id with a 404 page."""
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 import pytest
@@ -71,6 +72,19 @@ def test_front_page_lists_councils_from_the_top_down(client: TestClient) -> None
     text = _text(html)
     assert "1 workplace and 1 district" in text
     assert "the Northern congress" in text  # what elects the executive
+
+
+def test_front_page_draws_the_pyramid_with_a_link_to_every_council(client: TestClient) -> None:
+    html = client.get("/").text
+    start, end = html.index("<svg"), html.index("</svg>") + len("</svg>")
+    assert start < html.index("<table")  # the drawing first, the tables kept beneath
+    svg = ET.fromstring(html[start:end])
+    assert svg.attrib["role"] == "group"  # not "img": its links must stay reachable
+    assert "councils in" in svg.attrib["aria-label"]
+    hrefs = {a.attrib["href"] for a in svg.iter("{http://www.w3.org/2000/svg}a")}
+    tables = set(re.findall(r'<th scope="row"><a href="(/councils/[^"]+)"', html))
+    assert tables and hrefs == tables
+    assert "Green &lt;Party&gt;" in html[start:end]  # the legend, escaped
 
 
 def test_council_page_shows_seats_holders_factions_and_petitions(client: TestClient) -> None:

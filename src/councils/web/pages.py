@@ -24,6 +24,7 @@ from councils.domain.ids import ConstituencyId, CouncilId, ElectionId
 from councils.domain.view import StateView
 from councils.service.uow import Reading
 from councils.web import read
+from councils.web.pyramid import PyramidCouncil, pyramid_svg
 from councils.web.results import count_of
 
 __all__ = ["install_pages", "render"]
@@ -69,6 +70,34 @@ def _size(uow: Reading) -> int:
     return len(uow.record)
 
 
+def _federation(tiers: list[read.Tier]) -> dict[str, Any]:
+    """The front page: the tiers for the tables, and the same drawn as a pyramid (factions by
+    name, since that is what the rows count; "no faction" holders are drawn hollow)."""
+    factions: dict[str, str] = {}
+    drawn: list[list[PyramidCouncil]] = []
+    for tier in tiers:
+        row = []
+        for c in tier.councils:
+            seats: list[str | None] = []
+            for name, n in c.factions:
+                if name != "no faction":
+                    factions.setdefault(name, name)
+                    seats += [name] * n
+            seats += [None] * (c.seats - len(seats))
+            row.append(PyramidCouncil(c.council, c.name, seats))
+        drawn.append(row)
+    into: dict[str, list[str]] = {}
+    for tier in tiers:
+        for c in tier.councils:
+            for lower, _ in c.lower:
+                into.setdefault(lower, []).append(c.council)
+    drawn = [
+        [PyramidCouncil(c.council, c.name, c.seats, into.get(c.council, [])) for c in row]
+        for row in drawn
+    ]
+    return {"title": "The federation", "tiers": tiers, "pyramid": pyramid_svg(drawn, factions)}
+
+
 def pages_router(backend: Backend) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
@@ -77,7 +106,7 @@ def pages_router(backend: Backend) -> APIRouter:
         return _page(
             backend,
             "index.html",
-            lambda view: {"title": "The federation", "tiers": read.federation(view)},
+            lambda view: _federation(read.federation(view)),
         )
 
     @router.get("/councils/{council}", response_class=HTMLResponse)

@@ -39,7 +39,7 @@ def test_click_from_the_federation_to_an_election(page: Any, artifacts: Path) ->
     expect(petrograd.get_by_role("cell").nth(5)).to_have_text("4")
     _shot(page, artifacts, "federation")
 
-    page.get_by_role("link", name="Petrograd Soviet", exact=True).click()
+    page.get_by_role("table").get_by_role("link", name="Petrograd Soviet", exact=True).click()
     expect(page).to_have_url(re.compile(r"/councils/petrograd$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Petrograd Soviet")
     expect(page.locator("p.lead")).to_contain_text("96 of 96 seats held")
@@ -92,6 +92,21 @@ def test_click_from_the_federation_to_an_election(page: Any, artifacts: Path) ->
         "link", name="Petrograd Soviet"
     ).click()
     expect(page).to_have_url(re.compile(r"/councils/petrograd$"))
+
+
+def test_the_pyramid_links_to_each_council(page: Any, artifacts: Path) -> None:
+    page.goto("/")
+    pyramid = page.locator("figure.pyramid svg")
+    expect(pyramid).to_be_visible()
+    box = pyramid.bounding_box()
+    assert box is not None and box["width"] > 600 and box["height"] > 200
+    expect(pyramid.locator("a.council")).to_have_count(5)
+    expect(pyramid.locator('a[href="/councils/kronstadt"] rect.seat')).to_have_count(16)
+    expect(pyramid.locator("g.legend")).to_contain_text("Bolsheviks")
+    _shot(page, artifacts, "pyramid")
+    pyramid.locator('a[href="/councils/kronstadt"]').click()
+    expect(page).to_have_url(re.compile(r"/councils/kronstadt$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kronstadt Soviet")
 
 
 def test_an_open_ballot_shows_how_each_delegate_voted(page: Any, artifacts: Path) -> None:
