@@ -78,3 +78,11 @@ def test_registry_refuses_a_name_registered_twice() -> None:
     first = METHODS[0]
     with pytest.raises(ValueError, match="registered twice"):
         Registry([first, first])
+
+
+def test_every_method_has_its_section_in_docs_counting() -> None:
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "counting.md"
+    headings = {line[3:].strip() for line in doc.read_text().splitlines() if line.startswith("## ")}
+    assert [m.name for m in METHODS if m.name not in headings] == []
