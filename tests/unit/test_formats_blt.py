@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _ballot_rows import ballot_rows
 
 from councils.counting import Profile
 from councils.counting.formats import parse_blt, read_profile, write_blt
@@ -18,23 +19,7 @@ EDINBURGH = ROOT / "examples" / "edinburgh_2017_ward1.blt"
 
 def rows(p: Profile) -> dict[tuple[tuple[int, ...], ...], int]:
     """The effective ballots as {ranking as groups of 1-based candidates: weight}."""
-    e = p.effective()
-    out: dict[tuple[tuple[int, ...], ...], int] = {}
-    for r in range(len(e.rankings)):
-        groups: list[list[int]] = []
-        last = None
-        for j, c in enumerate(e.rankings[r].tolist()):
-            if c < 0:
-                continue
-            lv = e.levels[r, j] if e.levels is not None else j
-            if groups and lv == last:
-                groups[-1].append(c + 1)
-            else:
-                groups.append([c + 1])
-            last = lv
-        key = tuple(tuple(sorted(g)) for g in groups)
-        out[key] = out.get(key, 0) + int(e.weights[r])
-    return out
+    return ballot_rows(p.effective(), lambda c: c + 1)
 
 
 def both(data: bytes, name: str = "t.blt") -> Profile:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _ballot_rows import ballot_rows
 
 from councils.counting import Profile
 from councils.counting.formats import parse_csv, read_profile
@@ -13,22 +14,7 @@ from councils.domain.errors import ParseError
 
 def rows(p: Profile) -> dict[tuple[tuple[str, ...], ...], int]:
     """{ranking as groups of names: weight}."""
-    out: dict[tuple[tuple[str, ...], ...], int] = {}
-    for r in range(len(p.rankings)):
-        groups: list[list[str]] = []
-        last = None
-        for j, c in enumerate(p.rankings[r].tolist()):
-            if c < 0:
-                continue
-            lv = p.levels[r, j] if p.levels is not None else j
-            if groups and lv == last:
-                groups[-1].append(p.candidates[c])
-            else:
-                groups.append([p.candidates[c]])
-            last = lv
-        key = tuple(tuple(sorted(g)) for g in groups)
-        out[key] = out.get(key, 0) + int(p.weights[r])
-    return out
+    return ballot_rows(p, lambda c: p.candidates[c])
 
 
 def test_one_ballot_a_row() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _ballot_rows import ballot_rows
 
 from councils.counting import Profile
 from councils.counting.formats import parse_preflib, read_profile
@@ -16,22 +17,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "debian"
 
 def rows(p: Profile) -> dict[tuple[tuple[int, ...], ...], int]:
     """{ranking as groups of 1-based alternatives: weight}."""
-    out: dict[tuple[tuple[int, ...], ...], int] = {}
-    for r in range(len(p.rankings)):
-        groups: list[list[int]] = []
-        last = None
-        for j, c in enumerate(p.rankings[r].tolist()):
-            if c < 0:
-                continue
-            lv = p.levels[r, j] if p.levels is not None else j
-            if groups and lv == last:
-                groups[-1].append(c + 1)
-            else:
-                groups.append([c + 1])
-            last = lv
-        key = tuple(tuple(sorted(g)) for g in groups)
-        out[key] = out.get(key, 0) + int(p.weights[r])
-    return out
+    return ballot_rows(p, lambda c: c + 1)
 
 
 def header(kind: str, n: int, voters: int, unique: int, names: list[str]) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
+from councils.counting.kernels import tally
 from councils.domain.errors import InvalidCommand
 
 __all__ = ["Ballot", "Profile", "sum_by_key"]
@@ -268,10 +269,7 @@ class Profile:
     def first_preferences(self) -> IntArray:
         """Ballots whose first preference is each candidate (strict ballots; blanks ignored)."""
         firsts = self.rankings[:, 0] if self.depth else np.empty(0, dtype=np.int16)
-        ok = firsts >= 0
-        return np.bincount(
-            firsts[ok], weights=self.weights[ok], minlength=self.n_candidates
-        ).astype(np.int64)
+        return tally(firsts, self.weights[: len(firsts)], self.n_candidates)
 
 
 def _row_keys(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from councils.counting.profile import Profile
 from councils.domain.errors import ParseError
@@ -25,6 +26,7 @@ __all__ = [
     "line_at",
     "profile_from_counts",
     "refuse_binary",
+    "rows_from_counts",
     "show",
 ]
 
@@ -100,6 +102,24 @@ def profile_from_counts(
     Used by the readers whose input is small or already aggregated (PrefLib, CSV, the exact
     BLT path): one row per distinct ranking, levels only if some ballot ranks candidates equal.
     """
+    rankings, levels, weights = rows_from_counts(counts)
+    raw = Profile(
+        candidates=candidates,
+        rankings=rankings,
+        weights=weights,
+        levels=levels,
+        seats=seats,
+        withdrawn=frozenset(withdrawn),
+        title=title,
+    )
+    return raw.effective()
+
+
+def rows_from_counts(
+    counts: Mapping[Ranking, int],
+) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16] | None, npt.NDArray[np.int64]]:
+    """``(rankings, levels, weights)``: one row per distinct ranking, padded with -1; ``levels``
+    is None unless some ranking puts candidates equal."""
     depth = max((sum(len(g) for g in r) for r in counts), default=0)
     rows = len(counts)
     rankings = np.full((rows, depth), -1, dtype=np.int16)
@@ -115,13 +135,4 @@ def profile_from_counts(
                 levels[r, j] = level
                 j += 1
         weights[r] = weight
-    raw = Profile(
-        candidates=candidates,
-        rankings=rankings,
-        weights=weights,
-        levels=levels if ties else None,
-        seats=seats,
-        withdrawn=frozenset(withdrawn),
-        title=title,
-    )
-    return raw.effective()
+    return rankings, (levels if ties else None), weights

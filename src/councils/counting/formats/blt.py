@@ -42,6 +42,7 @@ from councils.counting.formats._common import (
     ProgressCallback,
     Ranking,
     refuse_binary,
+    rows_from_counts,
     show,
 )
 from councils.counting.profile import Profile, sum_by_key
@@ -570,7 +571,7 @@ def _assemble(
         parts_w.append(np.ones(len(g), dtype=np.int64) if w is None else w)
     levels_parts: list[_blt_fast.I16] | None = None
     if ballots.exact:
-        exact_r, exact_l, exact_w = _exact_rows(ballots.exact)
+        exact_r, exact_l, exact_w = rows_from_counts(ballots.exact)
         if exact_l is not None:
             levels_parts = [_strict_levels(r) for r in parts_r]
             levels_parts.append(exact_l)
@@ -610,26 +611,6 @@ def _effective(
         title=title,
         is_effective=True,
     )
-
-
-def _exact_rows(
-    counts: Counter[Ranking],
-) -> tuple[_blt_fast.I16, _blt_fast.I16 | None, _blt_fast.I64]:
-    depth = max((sum(len(g) for g in r) for r in counts), default=0)
-    rankings = np.full((len(counts), depth), -1, dtype=np.int16)
-    levels = np.full((len(counts), depth), -1, dtype=np.int16)
-    weights = np.empty(len(counts), dtype=np.int64)
-    ties = False
-    for i, (ranking, weight) in enumerate(counts.items()):
-        j = 0
-        for level, group in enumerate(ranking):
-            ties = ties or len(group) > 1
-            for cand in group:
-                rankings[i, j] = cand
-                levels[i, j] = level
-                j += 1
-        weights[i] = weight
-    return rankings, (levels if ties else None), weights
 
 
 def _strict_levels(rankings: _blt_fast.I16) -> _blt_fast.I16:

@@ -76,7 +76,7 @@ def _top_level_counts(p: Profile) -> npt.NDArray[np.int64]:
     if p.depth == 0 or len(p.weights) == 0:
         return np.zeros(n, dtype=np.int64)
     if p.levels is None:
-        return tally(p.rankings[:, 0], p.weights, n)
+        return p.first_preferences()
     ranks = p.rank_matrix()
     top = (ranks == ranks.min(axis=1, keepdims=True)) & (ranks < p.depth)
     return np.asarray(p.weights @ top.astype(np.int64), dtype=np.int64)
