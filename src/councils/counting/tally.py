@@ -1,15 +1,16 @@
-"""Helpers shared by the score-based methods (plurality, approval, list PR)."""
+"""Helpers shared by the methods: the top of a score list (plurality, approval), and the
+"earlier rounds" tie-break of the elimination counts (IRV, Scottish STV)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from councils.counting.lots import lot_order
 
-__all__ = ["pick_top"]
+__all__ = ["narrow_by_earlier", "pick_top"]
 
 
 def pick_top(
@@ -47,3 +48,26 @@ def pick_top(
         elected.extend(group[:room])
         i = j
     return elected, tuple(notes)
+
+
+def narrow_by_earlier(
+    tied: Sequence[int],
+    earlier: Sequence[Sequence[int]],
+    choose: Callable[[Iterable[int]], int],
+) -> tuple[list[int], int | None]:
+    """Break a tie by the earlier rounds, most recent first: at each round where the ``tied``
+    candidates differed, keep those with the ``choose`` (min or max) vote there.
+
+    Returns the candidates still tied (one, if settled) and the index in ``earlier`` of the
+    round that settled it, or None when some remain equal in every round (then a lot decides).
+    """
+    group = list(tied)
+    for k in range(len(earlier) - 1, -1, -1):
+        votes = earlier[k]
+        edge = choose(votes[c] for c in group)
+        kept = [c for c in group if votes[c] == edge]
+        if len(kept) < len(group):
+            group = kept
+            if len(group) == 1:
+                return group, k
+    return group, None

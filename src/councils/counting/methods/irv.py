@@ -37,6 +37,7 @@ from councils.counting.lots import lot_order
 from councils.counting.profile import Profile
 from councils.counting.registry import Method
 from councils.counting.result import Count, Round
+from councils.counting.tally import narrow_by_earlier
 
 __all__ = ["METHOD", "count_irv"]
 
@@ -133,17 +134,12 @@ def _lowest(
     if len(tied) == 1:
         return tied[0], ()
     label = ", ".join(names[c] for c in tied)
-    for back in range(len(history) - 2, -1, -1):
-        earlier = history[back]
-        least = min(earlier[c] for c in tied)
-        fewer = [c for c in tied if earlier[c] == least]
-        if len(fewer) < len(tied):
-            tied = fewer
-            if len(tied) == 1:
-                return tied[0], (
-                    f"tie at {low} votes between {label}: broken by round {back + 1}, where "
-                    f"{names[tied[0]]} had fewest",
-                )
+    tied, back = narrow_by_earlier(tied, history[:-1], min)
+    if back is not None:
+        return tied[0], (
+            f"tie at {low} votes between {label}: broken by round {back + 1}, where "
+            f"{names[tied[0]]} had fewest",
+        )
     drawn = lot_order(seed, context, tied, names)[0]
     return drawn, (
         f"tie at {low} votes between {label}, equal in every earlier round: "

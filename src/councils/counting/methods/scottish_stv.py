@@ -64,6 +64,7 @@ from councils.counting.profile import Profile
 from councils.counting.registry import Method
 from councils.counting.result import Count, Round
 from councils.counting.stv_core import next_preference
+from councils.counting.tally import narrow_by_earlier
 from councils.domain.errors import InvalidCommand
 
 __all__ = ["METHOD", "UNIT", "count_scottish_stv"]
@@ -319,20 +320,15 @@ class _ScottishCount:
             return tied[0], []
         listed = ", ".join(self.names[c] for c in tied)
         para = {"49": ("49(2)", "49(3)"), "51": ("51(2)(a)", "51(2)(b)")}.get(rule, (rule, rule))
-        group = tied
-        for k in range(len(self.history) - 2, -1, -1):
-            stage = self.history[k]
-            values = {stage[c] for c in group}
-            if len(values) > 1:
-                edge = choose(values)
-                group = [c for c in group if stage[c] == edge]
-                if len(group) == 1:
-                    return group[0], [
-                        f"rule {para[0]}: {listed} tie at {_fmt(best)} for the {what}; at stage "
-                        f"{k + 1}, the most recent at which they differed, "
-                        f"{self.names[group[0]]} had the {'highest' if highest else 'lowest'} "
-                        f"vote ({_fmt(edge)})"
-                    ]
+        group, k = narrow_by_earlier(tied, self.history[:-1], choose)
+        if k is not None:
+            edge = self.history[k][group[0]]
+            return group[0], [
+                f"rule {para[0]}: {listed} tie at {_fmt(best)} for the {what}; at stage "
+                f"{k + 1}, the most recent at which they differed, "
+                f"{self.names[group[0]]} had the {'highest' if highest else 'lowest'} "
+                f"vote ({_fmt(edge)})"
+            ]
         stage_no = len(self.history) + 1
         drawn = lot_order(self.seed, f"stage {stage_no}: {what}", group, self.names)
         return drawn[0], [
