@@ -141,7 +141,7 @@ def print_count(result: Count, console: Console, *, title: str) -> None:
             for r in chunk:
                 total = r.totals[i]
                 moved = r.transfers[i] if r.transfers else None
-                cell = Text(_fmt(total) if total is not None else "")
+                cell = Text(_fmt(total))
                 if moved:
                     cell.append(f"\n{'+' if moved > 0 else ''}{_fmt(moved)}", style="dim")
                 if i in r.elected:

@@ -21,11 +21,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from councils.cli.record import print_report
 from councils.domain.errors import CouncilError, InvalidCommand
 from councils.record import canonical
 
 if TYPE_CHECKING:  # the storage stack (SQLAlchemy) loads only for the commands that need it
-    from councils.record.report import Report
     from councils.service.bus import Result
     from councils.storage.uow import SqlUnitOfWork
 
@@ -227,24 +227,8 @@ def verify(ctx: typer.Context) -> None:
     url = db_url(ctx)
     with bootstrap.storage_errors(url):
         report = bootstrap.verify_federation(url)
-    _print_report(report, f"the federation in {bootstrap.display_url(url)}")
+    print_report(report, f"the federation in {bootstrap.display_url(url)}")
     raise typer.Exit(0 if report.ok else 1)
-
-
-def _print_report(report: Report, subject: str) -> None:
-    console = Console(highlight=False, soft_wrap=True)
-    if report.ok:
-        console.print(f"[bold green]OK[/]: {escape(subject)} verifies.")
-        for note in report.notes:
-            console.print(f"  {escape(note)}")
-        return
-    n = len(report.failures)
-    console.print(
-        f"[bold red]FAILED[/]: {escape(subject)} does not verify: {n} "
-        f"failure{'s' if n != 1 else ''}."
-    )
-    for failure in report.failures:
-        console.print(f"  [red]✗[/] {escape(failure.where)}: {escape(failure.what)}")
 
 
 def register(root: typer.Typer) -> None:

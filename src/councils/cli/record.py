@@ -66,7 +66,9 @@ def write_export(directory: Path, files: Mapping[str, bytes]) -> None:
         ) from None
 
 
-def _print(report: Report, console: Console, subject: str) -> None:
+def print_report(report: Report, subject: str) -> None:
+    """Print ``report`` on ``subject``: OK with its notes, or FAILED with every failure."""
+    console = Console(highlight=False, soft_wrap=True)
     if report.ok:
         console.print(f"[bold green]OK[/]: {escape(subject)} verifies.")
         for note in report.notes:
@@ -87,7 +89,7 @@ def verify(
 ) -> None:
     """Verify an export: entries, leaf hashes, signed tree heads and consistency proofs."""
     report = verify_export(read_export(directory))
-    _print(report, Console(highlight=False, soft_wrap=True), f"the record in {directory}")
+    print_report(report, f"the record in {directory}")
     raise typer.Exit(0 if report.ok else 1)
 
 
@@ -146,7 +148,7 @@ def verify_receipt_cmd(
         report.extend(verify_receipt(ticket, head, key, proof, entry))
         if entry is not None and report.ok:
             report.note(f"entry {ticket.leaf_index}: {entry.decode('utf-8', 'replace')}")
-    _print(report, Console(highlight=False, soft_wrap=True), f"the receipt {receipt}")
+    print_report(report, f"the receipt {receipt}")
     raise typer.Exit(0 if report.ok else 1)
 
 
