@@ -12,24 +12,12 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from councils.counting.result import Count
+from councils.web.palette import OKABE_ITO
 
 __all__ = ["rounds_svg"]
 
-# A colour-blind-safe palette (Okabe & Ito, 2008), then greys.
-_PALETTE = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-    "#000000",
-    "#999999",
-    "#6A3D9A",
-    "#B15928",
-    "#1F78B4",
-)
+# Okabe & Ito's palette, then black and greys.
+_PALETTE = (*OKABE_ITO, "#000000", "#999999", "#6A3D9A", "#B15928", "#1F78B4")
 
 WIDTH, HEIGHT = 900, 520
 LEFT, RIGHT, TOP, BOTTOM = 70, 240, 50, 50

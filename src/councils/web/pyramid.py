@@ -24,22 +24,13 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
+from councils.web.palette import OKABE_ITO
+
 __all__ = ["PALETTE", "PER_ROW", "PyramidCouncil", "pyramid_svg"]
 
 #: Colour-blind-safe (Okabe & Ito, 2008, without its black), then darker extras; a faction
 #: past the end reuses the palette, which the legend still names.
-PALETTE = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-    "#999999",
-    "#6A3D9A",
-    "#B15928",
-)
+PALETTE = (*OKABE_ITO, "#999999", "#6A3D9A", "#B15928")
 
 #: At most this many councils side by side; a wider tier wraps into more rows.
 PER_ROW = 8
