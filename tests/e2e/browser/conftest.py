@@ -13,17 +13,12 @@ sets it) they fail instead. Every wait is bounded and the server is always stopp
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from serving import serve
 
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = Path(os.environ.get("COUNCILS_CHROMIUM", "/usr/bin/chromium"))
@@ -31,7 +26,6 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 #: Full-page screenshots land here (git-ignored); the README's two are copied by hand into
 #: docs/screenshots/.
 ARTIFACTS = ROOT / "tests" / "artifacts"
-STARTUP_S = 60.0
 #: Playwright's default for each action and navigation, in milliseconds.
 ACTION_MS = 15_000
 CHROMIUM_ARGS = [
@@ -55,12 +49,6 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def axe_path() -> Path:
     """axe-core's script, to inject into a page."""
@@ -73,40 +61,8 @@ def axe_path() -> Path:
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``councils demo`` on a free port, in a temporary folder; yields its base URL."""
     cwd = tmp_path_factory.mktemp("browser-demo")
-    port = _free_port()
-    log = (cwd / "server.log").open("w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "councils", "demo", "--port", str(port)],
-        cwd=cwd,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise AssertionError(f"councils demo exited: {log.read()}")
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"councils demo did not answer on {base} in {STARTUP_S} s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
+    with serve(["demo"], cwd) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="session")
