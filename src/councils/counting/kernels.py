@@ -15,14 +15,14 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["first_continuing", "tally"]
+__all__ = ["EXACT_FLOAT", "first_continuing", "tally"]
 
 IntArray = npt.NDArray[np.int64]
 SmallArray = npt.NDArray[np.int16]
 BoolArray = npt.NDArray[np.bool_]
 
 #: float64 adds whole numbers exactly below this, and ``np.bincount`` sums in float64.
-_EXACT_FLOAT = 2**53
+EXACT_FLOAT = 2**53
 
 
 def first_continuing(rankings: SmallArray, continuing: BoolArray) -> SmallArray:
@@ -46,7 +46,7 @@ def tally(choice: SmallArray, weights: IntArray, n_candidates: int) -> IntArray:
     """Sum ``weights`` by the candidate in ``choice`` (-1, no candidate, is ignored), exactly."""
     ok = choice >= 0
     picked, w = choice[ok], weights[ok]
-    if int(w.sum()) < _EXACT_FLOAT:
+    if int(w.sum()) < EXACT_FLOAT:
         return np.bincount(picked, weights=w, minlength=n_candidates).astype(np.int64)
     out = np.zeros(n_candidates, dtype=np.int64)
     for c in range(n_candidates):

@@ -165,10 +165,7 @@ class Profile:
     @property
     def has_ties(self) -> bool:
         """Whether any ballot ranks two candidates equal."""
-        if self.levels is None:
-            return False
-        lv = self.levels[:, 1:]
-        return bool(np.any((lv >= 0) & (lv == self.levels[:, :-1])))
+        return self.levels is not None and _has_ties(self.levels)
 
     def require_strict(self, method: str) -> None:
         """Refuse equal rankings for a method that does not define them."""
@@ -210,13 +207,11 @@ class Profile:
         rankings = np.ascontiguousarray(rankings[:, :used])
         if levels is not None:
             levels = np.ascontiguousarray(levels[:, :used])
+        if levels is not None and not _has_ties(levels):
+            levels = None
         out = Profile(
             self.candidates, rankings, weights, levels, self.seats, self.withdrawn, self.title
         )
-        if levels is not None and not out.has_ties:
-            out = Profile(
-                self.candidates, rankings, weights, None, self.seats, self.withdrawn, self.title
-            )
         return replace(out.aggregated(), is_effective=True)
 
     def aggregated(self) -> Profile:
@@ -270,6 +265,12 @@ class Profile:
         """Ballots whose first preference is each candidate (strict ballots; blanks ignored)."""
         firsts = self.rankings[:, 0] if self.depth else np.empty(0, dtype=np.int16)
         return tally(firsts, self.weights[: len(firsts)], self.n_candidates)
+
+
+def _has_ties(levels: SmallArray) -> bool:
+    """Whether some row puts two candidates at the same level."""
+    lv = levels[:, 1:]
+    return bool(np.any((lv >= 0) & (lv == levels[:, :-1])))
 
 
 def _row_keys(

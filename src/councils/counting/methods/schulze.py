@@ -37,6 +37,7 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
+from councils.counting.kernels import EXACT_FLOAT
 from councils.counting.lots import lot_order
 from councils.counting.profile import Profile
 from councils.counting.registry import Method
@@ -45,7 +46,6 @@ from councils.counting.result import Count, Round
 __all__ = ["METHOD", "count_schulze", "pairwise", "strongest_paths"]
 
 _NAME = "schulze"
-_EXACT_FLOAT = 2**53
 #: Rows per block when building the pairwise matrix: bounds memory at ~n² × this × 9 bytes.
 _BLOCK = 8192
 
@@ -134,7 +134,7 @@ def pairwise(profile: Profile) -> IntMatrix:
     n = profile.n_candidates
     ranks = profile.rank_matrix()
     weights = profile.weights
-    exact_float = profile.total < _EXACT_FLOAT
+    exact_float = profile.total < EXACT_FLOAT
     d_float = np.zeros(n * n, dtype=np.float64)
     d_int = np.zeros(n * n, dtype=np.int64)
     for start in range(0, len(weights), _BLOCK):

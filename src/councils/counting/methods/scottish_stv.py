@@ -59,6 +59,7 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
+from councils.counting.kernels import EXACT_FLOAT
 from councils.counting.lots import lot_order
 from councils.counting.profile import Profile
 from councils.counting.registry import Method
@@ -71,7 +72,6 @@ __all__ = ["METHOD", "UNIT", "count_scottish_stv"]
 
 #: One vote, in the 10⁻⁵ units every total and value is held in (rule 48(3): five places).
 UNIT = 100_000
-_FLOAT_EXACT = 2**53
 _NAME = "scottish-stv"
 
 IntArray = npt.NDArray[np.int64]
@@ -123,7 +123,7 @@ class _ScottishCount:
         self.quota_votes = self.valid // (seats + 1) + 1
         self.quota = self.quota_votes * UNIT
         # bincount sums in float64: exact while every sum stays below 2**53 units.
-        self.float_exact = self.valid * UNIT < _FLOAT_EXACT
+        self.float_exact = self.valid * UNIT < EXACT_FLOAT
         self.continuing = np.ones(n, dtype=np.bool_)
         for c in p.withdrawn:
             self.continuing[c] = False
