@@ -21,7 +21,7 @@ How it stays fast without loading the state (a million members):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -68,6 +68,7 @@ _CHUNK = 1000
 _MEMBER_FIELDS = ("member", "voter", "signer", "delegate", "candidate")
 
 SeatKey = tuple[ConstituencyId, int]
+K = TypeVar("K")
 T = TypeVar("T")
 
 
@@ -279,40 +280,35 @@ class SqlState:
 
     # ------------------------------------------------------------------ StateView: by id
 
+    def _by_id(
+        self,
+        cache: dict[K, T | None],
+        stmt: Executable,
+        key: K,
+        of: Callable[[Sequence[Any]], T],
+    ) -> T | None:
+        """``key``'s entity, read once per unit of work (``None``, also cached: no such)."""
+        if key not in cache:
+            found = self._rows(stmt, id=key)
+            cache[key] = of(found[0]) if found else None
+        return cache[key]
+
     def _council(self, council: CouncilId) -> Council | None:
-        cache = self._c.councils
-        if council not in cache:
-            found = self._rows(q.COUNCIL, id=council)
-            cache[council] = rows.council_of(found[0]) if found else None
-        return cache[council]
+        return self._by_id(self._c.councils, q.COUNCIL, council, rows.council_of)
 
     def _constituency(self, constituency: ConstituencyId) -> Constituency | None:
-        cache = self._c.constituencies
-        if constituency not in cache:
-            found = self._rows(q.CONSTITUENCY, id=constituency)
-            cache[constituency] = rows.constituency_of(found[0]) if found else None
-        return cache[constituency]
+        return self._by_id(
+            self._c.constituencies, q.CONSTITUENCY, constituency, rows.constituency_of
+        )
 
     def _faction(self, faction: FactionId) -> Faction | None:
-        cache = self._c.factions
-        if faction not in cache:
-            found = self._rows(q.FACTION, id=faction)
-            cache[faction] = rows.faction_of(found[0]) if found else None
-        return cache[faction]
+        return self._by_id(self._c.factions, q.FACTION, faction, rows.faction_of)
 
     def _member(self, member: MemberId) -> Member | None:
-        cache = self._c.members
-        if member not in cache:
-            found = self._rows(q.MEMBER, id=member)
-            cache[member] = rows.member_of(found[0]) if found else None
-        return cache[member]
+        return self._by_id(self._c.members, q.MEMBER, member, rows.member_of)
 
     def _election(self, election: ElectionId) -> Election | None:
-        cache = self._c.elections
-        if election not in cache:
-            found = self._rows(q.ELECTION, id=election)
-            cache[election] = rows.election_of(found[0]) if found else None
-        return cache[election]
+        return self._by_id(self._c.elections, q.ELECTION, election, rows.election_of)
 
     def council(self, council: CouncilId) -> Council:
         return _found(self._council(council), council, "council")

@@ -13,7 +13,7 @@ import copy
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from councils.domain.entities import (
     Ballot,
@@ -224,22 +224,22 @@ class InMemoryState:
     # ------------------------------------------------------------------ listings
 
     def councils(self) -> Iterable[Council]:
-        return [self._t.councils[k] for k in sorted(self._t.councils)]
+        return _in_order(self._t.councils)
 
     def constituencies(self) -> Iterable[Constituency]:
-        return [self._t.constituencies[k] for k in sorted(self._t.constituencies)]
+        return _in_order(self._t.constituencies)
 
     def factions(self) -> Iterable[Faction]:
-        return [self._t.factions[k] for k in sorted(self._t.factions)]
+        return _in_order(self._t.factions)
 
     def members(self) -> Iterable[Member]:
-        return [self._t.members[k] for k in sorted(self._t.members)]
+        return _in_order(self._t.members)
 
     def elections(self) -> Iterable[Election]:
-        return [self._t.elections[k] for k in sorted(self._t.elections)]
+        return _in_order(self._t.elections)
 
     def petitions(self) -> Iterable[Petition]:
-        return [self._t.petitions[k] for k in sorted(self._t.petitions)]
+        return _in_order(self._t.petitions)
 
     # ------------------------------------------------------------------ StateStore
 
@@ -370,6 +370,10 @@ class InMemoryState:
         if seats is None or not 1 <= number <= len(seats):
             raise _inconsistent(f"no seat {number} in {constituency}")
         return seats[number - 1]
+
+
+def _in_order(table: dict[Any, V]) -> list[V]:
+    return [table[k] for k in sorted(table)]
 
 
 def _get(table: dict[K, V], key: K, noun: str) -> V:
