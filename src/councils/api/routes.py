@@ -48,13 +48,12 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 def record_head(record: RecordSink) -> dict[str, object]:
     """Size and root of the record; the latest signed head too, where storage signs heads."""
-    out: dict[str, object] = {"size": len(record), "root": record.head().hex(), "signed": None}
-    signed = getattr(record, "signed_head", None)
-    if callable(signed):
-        head = signed()
-        if head is not None:
-            out["signed"] = json.loads(head.to_json()) if hasattr(head, "to_json") else head
-    return out
+    signed = record.signed_head()
+    return {
+        "size": len(record),
+        "root": record.head().hex(),
+        "signed": None if signed is None else json.loads(signed.to_json()),
+    }
 
 
 def _parse_body(raw: bytes) -> list[Mapping[str, object]]:

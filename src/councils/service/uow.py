@@ -14,6 +14,7 @@ from typing import Protocol
 
 from councils.domain.constitution import Constitution
 from councils.domain.view import StateStore, StateView
+from councils.record.heads import SignedTreeHead
 
 __all__ = ["ReadFactory", "Reading", "RecordSink", "UnitOfWork"]
 
@@ -30,6 +31,9 @@ class RecordSink(Protocol):
     def append(self, entry: Mapping[str, object]) -> int: ...
     def head(self) -> bytes: ...
     def __len__(self) -> int: ...
+    def signed_head(self) -> SignedTreeHead | None:
+        """The latest signed tree head, or ``None`` where this storage signs none (memory)."""
+        ...
 
 
 class Reading(Protocol):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from councils.record import canonical
+from councils.record.heads import SignedTreeHead
 from councils.record.merkle import MerkleLog, leaf_hash
 
 __all__ = ["InMemoryRecord"]
@@ -36,6 +37,10 @@ class InMemoryRecord:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def signed_head(self) -> SignedTreeHead | None:
+        """The in-memory record signs no heads."""
+        return None
 
     def truncate(self, size: int) -> None:
         """Drop every entry from ``size`` on (the unit of work's rollback)."""
