@@ -43,6 +43,8 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeEngine
 
 __all__ = [
+    "accounts",
+    "api_tokens",
     "ballots",
     "constituencies",
     "councils",
@@ -50,14 +52,18 @@ __all__ = [
     "entries",
     "factions",
     "federation",
+    "invitations",
     "log_state",
+    "login_failures",
     "members",
     "memberships",
     "metadata",
+    "organisers",
     "petitions",
     "published_ballots",
     "sealed_ballots",
     "seats",
+    "sessions",
     "signatures",
     "signing_key",
     "tree_heads",
@@ -284,4 +290,79 @@ signatures = Table(
     ForeignKeyConstraint(
         ["constituency", "delegate"], ["petitions.constituency", "petitions.delegate"]
     ),
+)
+
+#: Who organises each council (``organiser.appointed``, on the record): the actors who may
+#: create its constituencies, register its members and open and close its elections.
+organisers = Table(
+    "organisers",
+    metadata,
+    Column("council", _id(), ForeignKey("councils.council"), nullable=False),
+    Column("organiser", String(160), nullable=False),
+    PrimaryKeyConstraint("council", "organiser"),
+    Index(None, "organiser"),
+)
+
+# ---------------------------------------------------------------------------- accounts
+# Private, never on the record, never exported, not part of the state that ``verify`` replays:
+# who may log in as which actor. Secrets (passwords, invitation, session and API tokens) are
+# stored only as hashes: Argon2id for passwords, SHA-256 for the random 256-bit tokens.
+
+#: One row per person who may log in. ``actor`` is who their commands are made by: a member
+#: id for a member's account, ``@handle`` for an organiser who is not (yet) a member (``@`` is
+#: not allowed in ids, so the two never clash). ``password`` is NULL until the invitation is
+#: accepted. ``operator`` accounts act for the operator (no actor), like the command line.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("account", Integer, primary_key=True, autoincrement=True),
+    Column("actor", String(160), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("email", String(320), nullable=True, unique=True),
+    Column("password", Text, nullable=True),
+    Column("operator", Boolean, nullable=False),
+    Column("created", BigInteger, nullable=False),
+)
+
+#: Single-use invitation links: the SHA-256 of the token, until ``used`` (ms) or ``expires``.
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("token", LargeBinary, primary_key=True),
+    Column("account", Integer, ForeignKey("accounts.account"), nullable=False, index=True),
+    Column("created", BigInteger, nullable=False),
+    Column("expires", BigInteger, nullable=False),
+    Column("used", BigInteger, nullable=True),
+)
+
+#: Logged-in browsers: the SHA-256 of the cookie's token, the session's CSRF token, expiry.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token", LargeBinary, primary_key=True),
+    Column("account", Integer, ForeignKey("accounts.account"), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created", BigInteger, nullable=False),
+    Column("expires", BigInteger, nullable=False),
+)
+
+#: Personal API tokens (``Authorization: Bearer``): the SHA-256 of the token, a label.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token", LargeBinary, primary_key=True),
+    Column("account", Integer, ForeignKey("accounts.account"), nullable=False, index=True),
+    Column("label", Text, nullable=False),
+    Column("created", BigInteger, nullable=False),
+    Column("last_used", BigInteger, nullable=True),
+)
+
+#: Failed logins, for the login limit: one row per failure, by key (``email:...``, ``ip:...``).
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(400), nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Index(None, "key", "at"),
 )
