@@ -152,6 +152,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 def install_pages(app: FastAPI, backend: Backend) -> None:
     """Add the pages and ``/static`` to an app made by :func:`councils.api.create_app`."""
+    from councils.web import account_pages, member_pages, organiser_pages
+
     app.include_router(pages_router(backend))
+    app.include_router(account_pages.router(backend))
+    app.include_router(member_pages.router(backend))
+    app.include_router(organiser_pages.router(backend))
     app.mount("/static", StaticFiles(packages=[("councils.web", "static")]), name="static")
     app.add_exception_handler(StarletteHTTPException, _http_error)
