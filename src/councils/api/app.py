@@ -15,6 +15,7 @@ from councils.api.routes import api_router
 from councils.api.schemas import commands_body_schema
 from councils.domain.context import Supply
 from councils.service.uow import ReadFactory, UnitOfWork
+from councils.storage.accounts import SqlAccounts
 
 __all__ = ["create_app"]
 
@@ -22,7 +23,7 @@ DESCRIPTION = """\
 The JSON API of Councils: the same commands as the command line (`councils apply`), the state
 as `councils state --json` prints it, and the public record's head. Errors are
 `{"code", "message", "args", "index"}` with the status of their class: 422 invalid command,
-403 not permitted, 404 not found, 409 a rule or the current state forbids it.
+401 not logged in, 403 not permitted, 404 not found, 409 a rule or the current state forbids it.
 """
 
 
@@ -35,6 +36,8 @@ def create_app(
     isolated_reads: bool = True,
     read_factory: ReadFactory | None = None,
     title: str = "Councils",
+    accounts: SqlAccounts | None = None,
+    secure_cookies: bool = True,
 ) -> FastAPI:
     """The JSON API over ``uow_factory`` (a fresh unit of work per call).
 
@@ -42,9 +45,22 @@ def create_app(
     ``supply`` makes the bus's supply for a batch (tests pass a fixed one); ``log`` names the
     record in receipts; ``isolated_reads=False`` for storage whose reads are not isolated from
     a write in progress (the in-memory unit of work); ``read_factory`` opens read-only
-    snapshots for the pages and ``GET`` routes (:func:`councils.service.bootstrap.open_reader`).
+    snapshots for the pages and ``GET`` routes (:func:`councils.service.bootstrap.open_reader`);
+    ``accounts`` are who may log in and make commands (:func:`councils.service.bootstrap.
+    open_accounts`; ``None``: nobody, every command is refused with 401); ``secure_cookies``
+    marks the session cookie Secure (``False`` only to serve plain HTTP to a browser that
+    refuses Secure cookies there).
     """
-    backend = Backend(uow_factory, clock, supply, log, isolated_reads, read_factory)
+    backend = Backend(
+        uow_factory,
+        clock,
+        supply,
+        log,
+        isolated_reads,
+        read_factory,
+        accounts=accounts,
+        secure_cookies=secure_cookies,
+    )
     app = FastAPI(
         title=title,
         version=getattr(councils, "__version__", "0.1.0"),

@@ -20,12 +20,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from councils.domain.commands import Command
 from councils.domain.context import Supply
 from councils.service.bus import Result, execute
 from councils.service.uow import ReadFactory, Reading, UnitOfWork
+
+if TYPE_CHECKING:
+    from councils.storage.accounts import SqlAccounts
 
 __all__ = ["Backend", "UowFactory", "utc_now"]
 
@@ -45,6 +48,8 @@ class Backend:
     ``supply`` makes the :class:`~councils.domain.context.Supply` for one batch (default: the
     bus's own, random tokens and seeds from the record); ``log`` names the record in receipts
     and tree heads; ``isolated_reads`` says whether reads may run beside a write.
+    ``accounts`` are who may log in (``None``: nobody can, so every command is refused with
+    401); ``secure_cookies`` marks the session cookie Secure (sent over HTTPS only).
     """
 
     uow_factory: UowFactory
@@ -53,6 +58,8 @@ class Backend:
     log: str = "councils"
     isolated_reads: bool = True
     read_factory: ReadFactory | None = None
+    accounts: SqlAccounts | None = None
+    secure_cookies: bool = True
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @contextmanager

@@ -1,8 +1,8 @@
 """Refusals as JSON: every :class:`~councils.domain.errors.CouncilError` becomes
 ``{"code", "message", "args", "index"}`` with the status of its class (DESIGN.md,
-"Conventions"): InvalidCommand 422, NotPermitted 403, NotFound 404, RuleViolation and Conflict
-409, RecordCorrupt 500. ``index`` is the failing command's 0-based position in a batch, ``null``
-outside one."""
+"Conventions"): InvalidCommand 422, NotAuthenticated 401, NotPermitted 403, NotFound 404,
+RuleViolation and Conflict 409, RecordCorrupt 500. ``index`` is the failing command's 0-based
+position in a batch, ``null`` outside one."""
 
 from __future__ import annotations
 

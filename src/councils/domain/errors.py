@@ -5,6 +5,7 @@
     CouncilError                 every error a user can cause; has .code, .message, .args_
     ├── InvalidCommand   (422)   a command or input that is malformed or names nonsense
     │   └── ParseError           a file that cannot be read: knows its FILE and LINE
+    ├── NotAuthenticated (401)   nobody is logged in, or the log-in failed (no actor known)
     ├── NotPermitted     (403)   the actor may not do this
     ├── NotFound         (404)   a named thing does not exist
     ├── RuleViolation    (409)   well-formed, but the constitution or a counting rule forbids it
@@ -26,6 +27,7 @@ __all__ = [
     "Conflict",
     "CouncilError",
     "InvalidCommand",
+    "NotAuthenticated",
     "NotFound",
     "NotPermitted",
     "ParseError",
@@ -76,6 +78,14 @@ class ParseError(InvalidCommand):
         self.file = file
         self.line = line
         self.what = what
+
+
+class NotAuthenticated(CouncilError):
+    """Nobody is logged in (no session, no API token), or a log-in was refused
+    (``login.failed``, ``login.limited`` with ``retry_after`` seconds). Apart from
+    :class:`NotPermitted` because the answer differs: log in first, rather than "you may not"."""
+
+    http_status = 401
 
 
 class NotPermitted(CouncilError):
