@@ -21,6 +21,7 @@ from councils.testing.scenarios import petrograd
 def test_every_recorded_entry_of_a_busy_federation_decodes_to_the_same_entry() -> None:
     fed = petrograd()
     fed("faction.create", faction="left", name="Left")
+    fed("organiser.appoint", council="city", organiser="@olga")
     fed("member.join", member="m7", constituency="putilov")
     fed("election.open", election="e1", constituency="putilov", candidates=["m1", "m2"])
     fed("election.nominate", election="e1", candidate="m3")

@@ -103,7 +103,7 @@ def test_the_registry_refuses_a_name_twice_and_knows_every_command() -> None:
     registry.register(CreateCouncil, create_council)
     with pytest.raises(ValueError, match="registered twice"):
         registry.register(CreateCouncil, create_council)
-    assert len(COMMANDS) == 12
+    assert len(COMMANDS) == 13
     assert "recall.sign" in COMMANDS.names()
     assert COMMANDS.get("recall.sign").name == "recall.sign"
 

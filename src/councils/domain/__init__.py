@@ -1,8 +1,9 @@
 """The rules of council democracy. Pure: no I/O, no clock, no randomness.
 
 Commands (:mod:`~councils.domain.commands`) are decided by one module per family
-(:mod:`~councils.domain.federation`, :mod:`~councils.domain.membership`,
-:mod:`~councils.domain.elections`, :mod:`~councils.domain.recalls`) into events
+(:mod:`~councils.domain.federation`, :mod:`~councils.domain.organisers`,
+:mod:`~councils.domain.membership`, :mod:`~councils.domain.elections`,
+:mod:`~councils.domain.recalls`) into events
 (:mod:`~councils.domain.events`); :mod:`~councils.domain.projection` applies events to state;
 :mod:`~councils.domain.policies` reacts to events (cascade, countback, recall thresholds). State
 is read through :class:`~councils.domain.view.StateView` and written through

@@ -5,10 +5,10 @@ from __future__ import annotations
 from councils.domain.context import Context
 from councils.domain.entities import Member
 from councils.domain.errors import NotPermitted, RuleViolation
-from councils.domain.ids import ConstituencyId, MemberId
+from councils.domain.ids import ConstituencyId, CouncilId, MemberId
 from councils.domain.view import StateView
 
-__all__ = ["active_member", "eligible", "require_self"]
+__all__ = ["active_member", "eligible", "require_organiser", "require_self"]
 
 
 def require_self(ctx: Context, member: MemberId, code: str, doing: str) -> None:
@@ -20,6 +20,20 @@ def require_self(ctx: Context, member: MemberId, code: str, doing: str) -> None:
             f"{ctx.actor} may not {doing} for {member}: only {member} may",
             {"actor": ctx.actor, "member": member},
         )
+
+
+def require_organiser(ctx: Context, view: StateView, council: CouncilId, doing: str) -> None:
+    """Rule "an organiser of the council": a command with an ``actor`` who does not organise
+    ``council`` is refused (``council.not_organiser``). A command without an actor is the
+    operator's, who may do anything (``councils apply``, an operator's account); who the actor
+    is, is the API's business (it fills in the logged-in account's actor)."""
+    if ctx.actor is None or ctx.actor in view.organisers(council):
+        return
+    raise NotPermitted(
+        "council.not_organiser",
+        f"{ctx.actor} may not {doing}: only an organiser of council {council} may",
+        {"actor": ctx.actor, "council": council},
+    )
 
 
 def active_member(view: StateView, member: MemberId) -> Member:

@@ -22,6 +22,7 @@ from councils.domain.ids import (
 )
 
 __all__ = [
+    "AppointOrganiser",
     "CastBallot",
     "CloseElection",
     "Command",
@@ -53,6 +54,16 @@ class CreateCouncil(Command):
     command: ClassVar[str] = "council.create"
     council: CouncilId
     name: str
+
+
+@dataclass(frozen=True)
+class AppointOrganiser(Command):
+    """``organiser`` becomes an organiser of ``council``: a member id, or ``@handle`` for an
+    organiser who is not a member."""
+
+    command: ClassVar[str] = "organiser.appoint"
+    council: CouncilId
+    organiser: Actor
 
 
 @dataclass(frozen=True)

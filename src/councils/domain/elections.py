@@ -20,7 +20,10 @@ Rules:
   grouped and sorted when the election closes;
 - closing counts the ballots over the candidates still eligible (the others are withdrawn) and
   seats the winners in the reserved seats, lowest number first; seats the count leaves unfilled
-  stay vacant for a later election.
+  stay vacant for a later election;
+- opening, closing and nominating are for an organiser of the constituency's council
+  (``council.not_organiser``) when the command names an actor; a member may also nominate
+  themselves.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from councils.counting import REGISTRY
-from councils.domain.checks import eligible, require_self
+from councils.domain.checks import eligible, require_organiser, require_self
 from councils.domain.commands import CastBallot, CloseElection, NominateCandidate, OpenElection
 from councils.domain.context import Context
 from councils.domain.entities import Constituency, Election
@@ -50,13 +53,16 @@ __all__ = ["cast", "close", "free_seats", "nominate", "open_election", "opening"
 
 
 def open_election(cmd: OpenElection, view: StateView, ctx: Context) -> list[Event]:
+    constituency = view.constituency(cmd.constituency)
+    require_organiser(
+        ctx, view, constituency.council, f"open elections in {constituency.constituency}"
+    )
     if view.has_election(cmd.election):
         raise Conflict(
             "election.exists",
             f"election {cmd.election} already exists",
             {"election": cmd.election},
         )
-    constituency = view.constituency(cmd.constituency)
     seats = free_seats(view, cmd.constituency)
     if not seats:
         raise RuleViolation(
@@ -114,7 +120,10 @@ def opening(
 
 
 def nominate(cmd: NominateCandidate, view: StateView, ctx: Context) -> list[Event]:
+    if ctx.actor is not None and str(ctx.actor) != str(cmd.candidate):  # or themselves
+        _require_organiser(ctx, view, cmd.election, f"nominate candidates in {cmd.election}")
     election = _open(view, cmd.election)
+    constituency = view.constituency(election.constituency)
     if cmd.candidate in election.candidates:
         raise Conflict(
             "election.already_candidate",
@@ -127,7 +136,7 @@ def nominate(cmd: NominateCandidate, view: StateView, ctx: Context) -> list[Even
             f"{cmd.election}: candidates cannot be added once ballots have been cast",
             {"election": cmd.election},
         )
-    _check_candidate(view, view.constituency(election.constituency), cmd.candidate)
+    _check_candidate(view, constituency, cmd.candidate)
     return [CandidateNominated(cmd.election, cmd.candidate)]
 
 
@@ -169,6 +178,7 @@ def cast(cmd: CastBallot, view: StateView, ctx: Context) -> list[Event]:
 
 
 def close(cmd: CloseElection, view: StateView, ctx: Context) -> list[Event]:
+    _require_organiser(ctx, view, cmd.election, f"close {cmd.election}")
     election = _open(view, cmd.election)
     withdrawn = tuple(
         c for c in election.candidates if not eligible(view, election.constituency, c)
@@ -184,6 +194,13 @@ def close(cmd: CloseElection, view: StateView, ctx: Context) -> list[Event]:
         for n, member in zip(seats, elected, strict=False)
     )
     return events
+
+
+def _require_organiser(ctx: Context, view: StateView, eid: ElectionId, doing: str) -> None:
+    """The actor must organise the council the election's constituency elects into (checked
+    before whether it is open: who may act comes before what the state allows)."""
+    council = view.constituency(view.election(eid).constituency).council
+    require_organiser(ctx, view, council, doing)
 
 
 def _open(view: StateView, eid: ElectionId) -> Election:

@@ -18,7 +18,14 @@ from functools import cache
 from typing import Any, ClassVar, Literal, Union
 
 from councils.domain.errors import RecordCorrupt
-from councils.domain.ids import ConstituencyId, CouncilId, ElectionId, FactionId, MemberId
+from councils.domain.ids import (
+    Actor,
+    ConstituencyId,
+    CouncilId,
+    ElectionId,
+    FactionId,
+    MemberId,
+)
 
 __all__ = [
     "EVENT_TYPES",
@@ -37,6 +44,7 @@ __all__ = [
     "MemberJoined",
     "MemberLeft",
     "MemberRegistered",
+    "OrganiserAppointed",
     "RecallOpened",
     "RecallSigned",
     "RecallWithdrawn",
@@ -90,6 +98,16 @@ class FactionCreated(Event):
     type: ClassVar[str] = "faction.created"
     faction: FactionId
     name: str
+
+
+@dataclass(frozen=True)
+class OrganiserAppointed(Event):
+    """``organiser`` (a member id or ``@handle``) organises ``council`` from now on: may create
+    its constituencies, register its members, open and close its elections, appoint others."""
+
+    type: ClassVar[str] = "organiser.appointed"
+    council: CouncilId
+    organiser: Actor
 
 
 # ---------------------------------------------------------------------------- members
@@ -286,6 +304,7 @@ EVENT_TYPES: Mapping[str, type[Event]] = types.MappingProxyType(
             CouncilCreated,
             ConstituencyCreated,
             FactionCreated,
+            OrganiserAppointed,
             MemberRegistered,
             MemberJoined,
             MemberLeft,

@@ -11,18 +11,29 @@ Rules:
 - councils elect councils upwards only: a ``council`` constituency may not make a council elect
   itself, directly or through others (``constituency.cycle``), which is what makes the cascade
   end;
-- an explicit counting method must exist.
+- an explicit counting method must exist;
+- anyone may found a council or a faction; the founder (the command's ``actor``) becomes the
+  council's first organiser (``organiser.appointed``, :mod:`councils.domain.organisers`); only
+  an organiser of a council may create its constituencies (``council.not_organiser``).
 """
 
 from __future__ import annotations
 
 from councils.counting import REGISTRY
+from councils.domain.checks import require_organiser
 from councils.domain.commands import CreateConstituency, CreateCouncil, CreateFaction
 from councils.domain.context import Context
 from councils.domain.entities import KINDS
 from councils.domain.errors import Conflict, InvalidCommand, RuleViolation
-from councils.domain.events import ConstituencyCreated, CouncilCreated, Event, FactionCreated
+from councils.domain.events import (
+    ConstituencyCreated,
+    CouncilCreated,
+    Event,
+    FactionCreated,
+    OrganiserAppointed,
+)
 from councils.domain.ids import CouncilId
+from councils.domain.organisers import check_actor
 from councils.domain.view import StateView
 
 __all__ = ["create_constituency", "create_council", "create_faction"]
@@ -33,7 +44,10 @@ def create_council(cmd: CreateCouncil, view: StateView, ctx: Context) -> list[Ev
         raise Conflict(
             "council.exists", f"council {cmd.council} already exists", {"council": cmd.council}
         )
-    return [CouncilCreated(cmd.council, cmd.name)]
+    if ctx.actor is None:
+        return [CouncilCreated(cmd.council, cmd.name)]
+    check_actor(ctx.actor)
+    return [CouncilCreated(cmd.council, cmd.name), OrganiserAppointed(cmd.council, ctx.actor)]
 
 
 def create_faction(cmd: CreateFaction, view: StateView, ctx: Context) -> list[Event]:
@@ -46,6 +60,8 @@ def create_faction(cmd: CreateFaction, view: StateView, ctx: Context) -> list[Ev
 
 def create_constituency(cmd: CreateConstituency, view: StateView, ctx: Context) -> list[Event]:
     cid = cmd.constituency
+    view.council(cmd.council)
+    require_organiser(ctx, view, cmd.council, f"create constituencies in {cmd.council}")
     if view.has_constituency(cid):
         raise Conflict(
             "constituency.exists", f"constituency {cid} already exists", {"constituency": cid}
@@ -62,7 +78,6 @@ def create_constituency(cmd: CreateConstituency, view: StateView, ctx: Context) 
             f"constituency.create: seats must be at least 1, not {cmd.seats}",
             {"seats": cmd.seats},
         )
-    view.council(cmd.council)
     if cmd.kind == "council":
         if cmd.of is None:
             raise InvalidCommand(

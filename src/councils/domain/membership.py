@@ -9,12 +9,14 @@ Rules:
 - factions are labels on members: the faction must exist (``faction.not_found``);
 - leaving the federation (``member.leave``) ends every membership; the seats the member holds are
   vacated by the ``member.left`` policy (:mod:`councils.domain.policies`), with the cascade.
-  Only the member themselves may leave (``member.not_self``) when the command names an actor.
+  Only the member themselves may leave (``member.not_self``) when the command names an actor;
+- registering a member in a constituency, or letting a member join one, is for an organiser
+  of the constituency's council (``council.not_organiser``) when the command names an actor.
 """
 
 from __future__ import annotations
 
-from councils.domain.checks import active_member, require_self
+from councils.domain.checks import active_member, require_organiser, require_self
 from councils.domain.commands import JoinConstituency, LeaveFederation, RegisterMember
 from councils.domain.context import Context
 from councils.domain.entities import Constituency
@@ -27,19 +29,25 @@ __all__ = ["join", "leave", "register"]
 
 
 def register(cmd: RegisterMember, view: StateView, ctx: Context) -> list[Event]:
+    constituency = _base(view, cmd.constituency)
+    require_organiser(
+        ctx, view, constituency.council, f"register members in {constituency.constituency}"
+    )
     if view.has_member(cmd.member):
         raise Conflict(
             "member.exists", f"member {cmd.member} already exists", {"member": cmd.member}
         )
-    _base(view, cmd.constituency)
     if cmd.faction is not None:
         view.faction(cmd.faction)
     return [MemberRegistered(cmd.member, cmd.name, cmd.constituency, cmd.faction)]
 
 
 def join(cmd: JoinConstituency, view: StateView, ctx: Context) -> list[Event]:
+    constituency = _base(view, cmd.constituency)
+    require_organiser(
+        ctx, view, constituency.council, f"add members to {constituency.constituency}"
+    )
     active_member(view, cmd.member)
-    _base(view, cmd.constituency)
     if cmd.constituency in view.memberships(cmd.member):
         raise Conflict(
             "member.already_in_constituency",

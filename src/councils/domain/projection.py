@@ -39,6 +39,7 @@ from councils.domain.events import (
     MemberJoined,
     MemberLeft,
     MemberRegistered,
+    OrganiserAppointed,
     RecallOpened,
     RecallSigned,
     RecallWithdrawn,
@@ -57,6 +58,10 @@ def apply(event: Event, store: StateStore) -> None:
 
 def _council_created(e: CouncilCreated, s: StateStore) -> None:
     s.add_council(Council(e.council, e.name))
+
+
+def _organiser_appointed(e: OrganiserAppointed, s: StateStore) -> None:
+    s.add_organiser(e.council, e.organiser)
 
 
 def _constituency_created(e: ConstituencyCreated, s: StateStore) -> None:
@@ -152,6 +157,7 @@ def _nothing(e: Event, s: StateStore) -> None:
 
 _APPLY: dict[type[Event], Callable[[Any, StateStore], None]] = {
     CouncilCreated: _council_created,
+    OrganiserAppointed: _organiser_appointed,
     ConstituencyCreated: _constituency_created,
     FactionCreated: _faction_created,
     MemberRegistered: _member_registered,

@@ -15,10 +15,16 @@ __all__ = ["snapshot"]
 
 
 def snapshot(view: StateView) -> dict[str, object]:
-    """Every council, constituency (with its seats), faction, member, election and petition,
-    in id order, as JSON-able values."""
+    """Every council, organiser, constituency (with its seats), faction, member, election and
+    petition, in id order, as JSON-able values."""
+    councils = list(view.councils())
     return {
-        "councils": [{"council": c.council, "name": c.name} for c in view.councils()],
+        "councils": [{"council": c.council, "name": c.name} for c in councils],
+        "organisers": [
+            {"council": c.council, "organiser": o}
+            for c in councils
+            for o in view.organisers(c.council)
+        ],
         "constituencies": [_constituency(view, k) for k in view.constituencies()],
         "factions": [{"faction": f.faction, "name": f.name} for f in view.factions()],
         "members": [_member(view, m) for m in view.members()],

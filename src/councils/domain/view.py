@@ -28,7 +28,14 @@ from councils.domain.entities import (
     Petition,
     Seat,
 )
-from councils.domain.ids import ConstituencyId, CouncilId, ElectionId, FactionId, MemberId
+from councils.domain.ids import (
+    Actor,
+    ConstituencyId,
+    CouncilId,
+    ElectionId,
+    FactionId,
+    MemberId,
+)
 
 __all__ = ["StateStore", "StateView"]
 
@@ -55,6 +62,16 @@ class StateView(Protocol):
 
     def has_election(self, election: ElectionId) -> bool: ...
     def has_petition(self, constituency: ConstituencyId, delegate: MemberId) -> bool: ...
+
+    # ---- roles
+    def organisers(self, council: CouncilId) -> tuple[Actor, ...]:
+        """Who organises the council (member ids and ``@handles``), sorted; none for a council
+        that does not exist."""
+        ...
+
+    def organised_by(self, actor: Actor) -> tuple[CouncilId, ...]:
+        """The councils ``actor`` organises, sorted."""
+        ...
 
     # ---- electorates
     def memberships(self, member: MemberId) -> tuple[ConstituencyId, ...]:
@@ -134,6 +151,10 @@ class StateStore(Protocol):
     def add_council(self, council: Council) -> None: ...
     def add_constituency(self, constituency: Constituency) -> None:
         """Adds it with ``constituency.seats`` vacant seats numbered from 1."""
+        ...
+
+    def add_organiser(self, council: CouncilId, organiser: Actor) -> None:
+        """The council must exist and ``organiser`` not organise it yet."""
         ...
 
     def add_faction(self, faction: Faction) -> None: ...

@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from councils.domain import elections, federation, membership, recalls
+from councils.domain import elections, federation, membership, organisers, recalls
 from councils.domain.commands import (
+    AppointOrganiser,
     CastBallot,
     CloseElection,
     Command,
@@ -93,6 +94,7 @@ def _default() -> CommandRegistry:
         (CreateCouncil, federation.create_council),
         (CreateConstituency, federation.create_constituency),
         (CreateFaction, federation.create_faction),
+        (AppointOrganiser, organisers.appoint),
         (RegisterMember, membership.register),
         (JoinConstituency, membership.join),
         (LeaveFederation, membership.leave),

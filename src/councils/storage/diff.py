@@ -1,10 +1,11 @@
 """Where two snapshots differ, named row by row: the heart of ``councils verify``'s report.
 
-A snapshot (:func:`councils.domain.snapshot.snapshot`) lists councils, constituencies,
-factions, members, elections and petitions, each with its id. Each item of the stored state is
-matched with the replayed item of the same id, and every difference is one line that names the
-table, the row and the field: ``members m17: "active" is true in the database, false by the
-record``. So a row edited by hand is found, and so is a row added or deleted.
+A snapshot (:func:`councils.domain.snapshot.snapshot`) lists councils, organisers,
+constituencies, factions, members, elections and petitions, each with its key. Each item of the
+stored state is matched with the replayed item of the same key, and every difference is one
+line that names the table, the row and the field: ``members m17: "active" is true in the
+database, false by the record``. So a row edited by hand is found, and so is a row added or
+deleted.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ __all__ = ["KEYS", "MAX_PER_SECTION", "differences"]
 #: The fields that identify an item of each section of a snapshot.
 KEYS: dict[str, tuple[str, ...]] = {
     "councils": ("council",),
+    "organisers": ("council", "organiser"),
     "constituencies": ("constituency",),
     "factions": ("faction",),
     "members": ("member",),

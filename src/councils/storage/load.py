@@ -6,7 +6,8 @@ over a million members that is a million queries. Here each table is read once, 
 and fed to :class:`~councils.testing.memory.InMemoryState` through its ``StateStore`` methods,
 so the copy obeys the reference store's rules. A row those rules refuse (a seat filled twice,
 a membership of an unknown member) is reported as a :class:`Problem` and skipped, and the rest
-is still loaded and compared.
+is still loaded and compared. Only the tables of the state are read: the private account
+tables (accounts, invitations, sessions, API tokens, failed logins) are not part of it.
 """
 
 from __future__ import annotations
@@ -75,6 +76,11 @@ def load_state(conn: Connection) -> tuple[InMemoryState, list[Problem]]:
     s = run.state
     run.each(
         q.ALL_COUNCILS, lambda r: f"councils {r[0]}", lambda r: s.add_council(rows.council_of(r))
+    )
+    run.each(
+        q.ALL_ORGANISERS,
+        lambda r: f"organisers {r[0]} {r[1]}",
+        lambda r: s.add_organiser(r[0], r[1]),
     )
     run.each(
         q.ALL_CONSTITUENCIES,

@@ -34,6 +34,7 @@ from councils.storage.metadata import (
     factions,
     members,
     memberships,
+    organisers,
     petitions,
     published_ballots,
     sealed_ballots,
@@ -48,6 +49,7 @@ __all__ = [
     "ALL_ELECTIONS",
     "ALL_FACTIONS",
     "ALL_MEMBERS",
+    "ALL_ORGANISERS",
     "ALL_PETITIONS",
     "ALL_SEATS",
     "BALLOTS_OPEN",
@@ -82,6 +84,8 @@ __all__ = [
     "MEMBERSHIPS_IN",
     "MEMBERS_IN",
     "OPEN_ELECTIONS",
+    "ORGANISED_BY",
+    "ORGANISERS",
     "PETITIONS",
     "PETITIONS_IN",
     "SEATS",
@@ -107,6 +111,12 @@ CONSTITUENCY = select(*constituencies.c).where(constituencies.c.constituency == 
 FACTION = select(*factions.c).where(factions.c.faction == _id)
 MEMBER = select(*members.c).where(members.c.member == _id)
 ELECTION = select(*elections.c).where(elections.c.election == _id)
+
+# ---- roles
+ORGANISERS = select(organisers.c.organiser).where(organisers.c.council == _id)
+ORGANISED_BY = (
+    select(organisers.c.council).where(organisers.c.organiser == _id).order_by(organisers.c.council)
+)
 
 # ---- electorates
 MEMBERSHIPS = select(memberships.c.constituency).where(memberships.c.member == _id)
@@ -229,5 +239,8 @@ ALL_CONSTITUENCIES = select(*constituencies.c).order_by(constituencies.c.constit
 ALL_FACTIONS = select(*factions.c).order_by(factions.c.faction)
 ALL_MEMBERS = select(*members.c).order_by(members.c.member)
 ALL_ELECTIONS = select(*elections.c).order_by(elections.c.election)
+ALL_ORGANISERS = select(organisers.c.council, organisers.c.organiser).order_by(
+    organisers.c.council, organisers.c.organiser
+)
 ALL_PETITIONS = select(*petitions.c).order_by(petitions.c.constituency, petitions.c.delegate)
 ALL_SEATS = select(*_SEAT_COLUMNS).order_by(seats.c.constituency, seats.c.number)

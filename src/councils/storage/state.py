@@ -39,7 +39,14 @@ from councils.domain.entities import (
     Seat,
 )
 from councils.domain.errors import NotFound
-from councils.domain.ids import ConstituencyId, CouncilId, ElectionId, FactionId, MemberId
+from councils.domain.ids import (
+    Actor,
+    ConstituencyId,
+    CouncilId,
+    ElectionId,
+    FactionId,
+    MemberId,
+)
 from councils.storage import queries as q
 from councils.storage import rows
 from councils.storage.buffer import WriteBuffer, inconsistent
@@ -51,6 +58,7 @@ from councils.storage.metadata import (
     factions,
     members,
     memberships,
+    organisers,
     petitions,
     published_ballots,
     sealed_ballots,
@@ -77,6 +85,7 @@ class _Cache:
 
     def __init__(self) -> None:
         self.councils: dict[CouncilId, Council | None] = {}
+        self.organisers: dict[CouncilId, set[Actor]] = {}
         self.constituencies: dict[ConstituencyId, Constituency | None] = {}
         self.factions: dict[FactionId, Faction | None] = {}
         self.members: dict[MemberId, Member | None] = {}
@@ -259,14 +268,18 @@ class SqlState:
                 self._c.voted[pair] = pair in found
 
     def preload(self) -> None:
-        """Load every council, constituency and seat in three queries: for a listing of the
-        whole federation (``councils state``), which would otherwise ask per constituency."""
+        """Load every council, organiser, constituency and seat in four queries: for a listing
+        of the whole federation (``councils state``), which would otherwise ask per council
+        and per constituency."""
         c = self._c
         for r in self._rows(q.ALL_COUNCILS):
             council = rows.council_of(r)
             c.councils[council.council] = council
+            c.organisers[council.council] = set()
             c.electing[council.council] = {}
             c.above[council.council] = {}
+        for r in self._rows(q.ALL_ORGANISERS):
+            c.organisers.setdefault(CouncilId(r[0]), set()).add(Actor(r[1]))
         for r in self._rows(q.ALL_CONSTITUENCIES):
             k = rows.constituency_of(r)
             c.constituencies[k.constituency] = k
@@ -352,6 +365,22 @@ class SqlState:
 
     def has_petition(self, constituency: ConstituencyId, delegate: MemberId) -> bool:
         return delegate in self._petitions(constituency)
+
+    # ------------------------------------------------------------------ roles
+
+    def _organisers(self, council: CouncilId) -> set[Actor]:
+        cache = self._c.organisers
+        found = cache.get(council)
+        if found is None:
+            found = {Actor(r[0]) for r in self._rows(q.ORGANISERS, id=council)}
+            cache[council] = found
+        return found
+
+    def organisers(self, council: CouncilId) -> tuple[Actor, ...]:
+        return tuple(sorted(self._organisers(council)))
+
+    def organised_by(self, actor: Actor) -> tuple[CouncilId, ...]:
+        return tuple(CouncilId(r[0]) for r in self._rows(q.ORGANISED_BY, id=actor))
 
     # ------------------------------------------------------------------ electorates
 
@@ -541,8 +570,18 @@ class SqlState:
             raise inconsistent(f"council {council.council} created twice")
         self._buffer.add(councils, (council.council, council.name))
         self._c.councils[council.council] = council
+        self._c.organisers.setdefault(council.council, set())
         self._c.electing.setdefault(council.council, {})
         self._c.above.setdefault(council.council, {})
+
+    def add_organiser(self, council: CouncilId, organiser: Actor) -> None:
+        if not self.has_council(council):
+            raise inconsistent(f"organiser {organiser} of unknown council {council}")
+        found = self._organisers(council)
+        if organiser in found:
+            raise inconsistent(f"organiser {organiser} of {council} appointed twice")
+        self._buffer.add(organisers, (council, organiser))
+        found.add(organiser)
 
     def add_constituency(self, constituency: Constituency) -> None:
         k = constituency

@@ -26,7 +26,14 @@ from councils.domain.entities import (
     Seat,
 )
 from councils.domain.errors import NotFound, RecordCorrupt
-from councils.domain.ids import ConstituencyId, CouncilId, ElectionId, FactionId, MemberId
+from councils.domain.ids import (
+    Actor,
+    ConstituencyId,
+    CouncilId,
+    ElectionId,
+    FactionId,
+    MemberId,
+)
 
 __all__ = ["InMemoryState"]
 
@@ -39,6 +46,10 @@ _NOBODY: Counter[MemberId] = Counter()
 @dataclass
 class _Tables:
     councils: dict[CouncilId, Council] = field(default_factory=dict)
+    organisers: defaultdict[CouncilId, set[Actor]] = field(default_factory=lambda: defaultdict(set))
+    organised_by: defaultdict[Actor, set[CouncilId]] = field(
+        default_factory=lambda: defaultdict(set)
+    )
     constituencies: dict[ConstituencyId, Constituency] = field(default_factory=dict)
     electing: defaultdict[CouncilId, set[ConstituencyId]] = field(
         default_factory=lambda: defaultdict(set)
@@ -144,6 +155,14 @@ class InMemoryState:
     def has_petition(self, constituency: ConstituencyId, delegate: MemberId) -> bool:
         return (constituency, delegate) in self._t.petitions
 
+    # ------------------------------------------------------------------ roles
+
+    def organisers(self, council: CouncilId) -> tuple[Actor, ...]:
+        return tuple(sorted(self._t.organisers.get(council, ())))
+
+    def organised_by(self, actor: Actor) -> tuple[CouncilId, ...]:
+        return tuple(sorted(self._t.organised_by.get(actor, ())))
+
     # ------------------------------------------------------------------ electorates
 
     def memberships(self, member: MemberId) -> tuple[ConstituencyId, ...]:
@@ -245,6 +264,14 @@ class InMemoryState:
 
     def add_council(self, council: Council) -> None:
         _insert(self._t.councils, council.council, council, "council")
+
+    def add_organiser(self, council: CouncilId, organiser: Actor) -> None:
+        if council not in self._t.councils:
+            raise _inconsistent(f"organiser {organiser} of unknown council {council}")
+        if organiser in self._t.organisers.get(council, ()):
+            raise _inconsistent(f"organiser {organiser} of {council} appointed twice")
+        self._t.organisers[council].add(organiser)
+        self._t.organised_by[organiser].add(council)
 
     def add_constituency(self, constituency: Constituency) -> None:
         cid = constituency.constituency
