@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import authn
 import pytest
 from fastapi.testclient import TestClient
 
@@ -39,14 +40,18 @@ def fed() -> Federation:
 
 @pytest.fixture
 def client(fed: Federation) -> Iterator[TestClient]:
+    """An operator's client (an API token): commands pass as written, as ``councils apply``
+    runs them. tests/e2e/test_auth.py tests members' sessions and tokens."""
+    accounts = authn.accounts()
     app = create_app(
         lambda: fed.uow,
         clock=lambda: AT,
         supply=lambda uow: fed.supply,
         isolated_reads=False,
+        accounts=accounts,
     )
     with TestClient(app) as c:
-        yield c
+        yield authn.as_operator(c, accounts)
 
 
 def test_one_command_runs_and_answers_with_its_events_and_record_indices(
@@ -218,7 +223,7 @@ def test_state_is_the_shape_of_state_json(client: TestClient, fed: Federation) -
     state = r.json()
     assert state == state_json(fed.view)
     assert list(state) == ["councils", "constituencies", "elections", "recalls"]
-    assert set(state["councils"][0]) == {"council", "name", "seats"}
+    assert {"council", "name", "seats"} <= set(state["councils"][0])
     assert set(state["councils"][0]["seats"][0]) == {"constituency", "holder"}
     assert set(state["constituencies"][0]) == {
         "constituency",
@@ -305,13 +310,18 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def sql_client(sqlite_url: str) -> Iterator[TestClient]:
-    app = create_app(per_thread(bootstrap.open_uow(sqlite_url)), clock=lambda: AT)
+    accounts = bootstrap.open_accounts(sqlite_url)
+    app = create_app(
+        per_thread(bootstrap.open_uow(sqlite_url)), clock=lambda: AT, accounts=accounts
+    )
     with TestClient(app) as c:
-        yield c
+        yield authn.as_operator(c, accounts)
 
 
-def _setup(client: TestClient) -> None:
-    """The Petrograd scenario's city soviet, over HTTP: Putilov (m1-m5) and Vyborg (m6, m7)."""
+def _setup(client: TestClient, token: str | None = None) -> None:
+    """The Petrograd scenario's city soviet, over HTTP: Putilov (m1-m5) and Vyborg (m6, m7).
+    ``token``: an API token for this request only (the client then reads the pages as nobody,
+    so that no token's last use is written while a writer holds the lock)."""
     batch: list[dict[str, object]] = [
         {"command": "council.create", "council": "city", "name": "Petrograd soviet"},
         {
@@ -336,7 +346,8 @@ def _setup(client: TestClient) -> None:
         for k, members in (("putilov", PUTILOV), ("vyborg", VYBORG))
         for m in members
     ]
-    r = client.post("/api/commands", json=batch)
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    r = client.post("/api/commands", json=batch, headers=headers)
     assert r.status_code == 200, r.json()
 
 
@@ -417,13 +428,16 @@ def test_sqlite_pages_and_reads_do_not_wait_for_a_writer(sqlite_url: str) -> Non
 
     from councils.web.site import create_site
 
+    accounts = bootstrap.open_accounts(sqlite_url)
     site = create_site(
         per_thread(bootstrap.open_uow(sqlite_url)),
         clock=lambda: AT,
         read_factory=bootstrap.open_reader(sqlite_url),
+        accounts=accounts,
     )
+    token = authn.operator_token(accounts)
     with TestClient(site) as client, ThreadPoolExecutor(1) as pool:
-        _setup(client)
+        _setup(client, token)
         before = client.get("/api/state").json()
         writer = bootstrap.open_uow(sqlite_url)()
         with writer:  # BEGIN IMMEDIATE: this writer holds the lock until it ends

@@ -34,6 +34,10 @@ def test_demo_builds_on_sqlite_and_serves_the_front_page(tmp_path: Path) -> None
     assert ready < 60
     assert (tmp_path / "councils-demo.db").is_file()
     assert "replaced on every run" in server.output and "/councils/petrograd" in server.output
+    # how to log in as the demo organiser and the demo member
+    assert "/login" in server.output
+    assert "organiser@demo.invalid" in server.output and "member@demo.invalid" in server.output
+    assert "organiser-demo-1917" in server.output and "member-demo-1917" in server.output
     # a second run replaces the file rather than failing on the existing federation
     with serve(["demo"], tmp_path) as again:
         assert get(again.base + "/health")[0] == 200
@@ -42,19 +46,46 @@ def test_demo_builds_on_sqlite_and_serves_the_front_page(tmp_path: Path) -> None
 def test_serve_serves_an_existing_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fed.db'}"
     bootstrap.init_federation(url)
+    token = _operator_token(url, tmp_path)
     with serve(["--db", url, "serve"], tmp_path) as server:
         base = server.base
         body = json.dumps({"command": "council.create", "council": "city", "name": "City <1>"})
-        request = urllib.request.Request(
-            base + "/api/commands",
-            data=body.encode(),
-            headers={"content-type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=10) as r:
-            assert r.status == 200
+
+        def post(headers: dict[str, str]) -> int:
+            request = urllib.request.Request(
+                base + "/api/commands",
+                data=body.encode(),
+                headers={"content-type": "application/json", **headers},
+                method="POST",
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as r:
+                    return int(r.status)
+            except urllib.error.HTTPError as err:
+                return err.code
+
+        assert post({}) == 401  # serve wires the accounts: a command needs a login
+        assert post({"Authorization": f"Bearer {token}"}) == 200
         status, html = get(base + "/")
         assert status == 200 and "City &lt;1&gt;" in html
+
+
+def _operator_token(url: str, cwd: Path) -> str:
+    """An operator account and its API token, made as a user would: ``councils account``."""
+
+    def run(*args: str) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-m", "councils", "--db", url, "account", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    run("add", "@ops", "--name", "Operator", "--operator")
+    return run("token", "@ops", "--label", "test").strip()
 
 
 def test_serve_refuses_a_database_that_holds_no_federation(tmp_path: Path) -> None:

@@ -4,18 +4,20 @@ caller passes the unit of work factory (see :mod:`councils.api.backend`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 
 import councils
 from councils.api.backend import Backend, UowFactory, utc_now
 from councils.api.errors import install_error_handlers
-from councils.api.routes import api_router
+from councils.api.routes import SECURITY_SCHEMES, api_router
 from councils.api.schemas import commands_body_schema
 from councils.domain.context import Supply
 from councils.service.uow import ReadFactory, UnitOfWork
-from councils.storage.accounts import SqlAccounts
+
+if TYPE_CHECKING:
+    from councils.storage.accounts import SqlAccounts
 
 __all__ = ["create_app"]
 
@@ -24,6 +26,10 @@ The JSON API of Councils: the same commands as the command line (`councils apply
 as `councils state --json` prints it, and the public record's head. Errors are
 `{"code", "message", "args", "index"}` with the status of their class: 422 invalid command,
 401 not logged in, 403 not permitted, 404 not found, 409 a rule or the current state forbids it.
+
+Reading (every `GET`) is public. `POST /api/commands` needs a personal API token
+(`Authorization: Bearer <token>`) or a browser session (the `councils_session` cookie and its
+CSRF token in `X-CSRF-Token`); the server makes every command as the logged-in actor.
 """
 
 
@@ -81,7 +87,9 @@ def _document_commands(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = base()
-            schema.setdefault("components", {}).setdefault("schemas", {}).update(defs)
+            components = schema.setdefault("components", {})
+            components.setdefault("schemas", {}).update(defs)
+            components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -38,6 +38,7 @@ SUMMARIES: dict[str, str] = {
     "council.create": "Create a council.",
     "constituency.create": "Create a constituency that elects seats in a council.",
     "faction.create": "Create a faction.",
+    "organiser.appoint": "Make someone (a member id or @handle) an organiser of a council.",
     "member.register": "Register a member in a workplace or territory constituency.",
     "member.join": "A member joins a further base constituency.",
     "member.leave": "A member leaves the federation; their seats are vacated.",
@@ -107,6 +108,7 @@ class CouncilSeat(BaseModel):
 class CouncilState(BaseModel):
     council: str
     name: str
+    organisers: list[str] = Field(description="Who organises it: member ids and @handles.")
     seats: list[CouncilSeat]
 
 

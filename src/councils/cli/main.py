@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from councils.cli import account as account_cmd
 from councils.cli import count as count_cmd
 from councils.cli import federation as federation_cmd
 from councils.cli import record as record_cmd
@@ -31,6 +32,7 @@ count_cmd.register(app)
 record_cmd.register(app)
 serve_cmd.register(app)
 federation_cmd.register(app)
+account_cmd.register(app)
 
 
 @app.callback()

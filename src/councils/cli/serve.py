@@ -4,7 +4,8 @@ Thin by design: ``serve`` wires the database the user chose (``--db URL``, else
 ``$COUNCILS_DB``, else ``sqlite:///councils.db``) through :mod:`councils.service.bootstrap`
 into :func:`councils.web.site.create_site`; ``demo`` first builds the demo federation
 (:mod:`councils.sim.demo`) into a fresh SQLite file, says what it built and where to look, then
-serves it the same way.
+serves it the same way, with two accounts to log in with (:mod:`councils.cli.demo_accounts`),
+whose e-mail addresses and passwords it prints.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from councils.cli.demo_accounts import DemoLogin, make_demo_accounts
 from councils.cli.federation import db_url
 from councils.service import bootstrap
 from councils.sim.demo import DEFAULT_SEED
@@ -57,11 +59,19 @@ def _check(factory: Callable[[], UnitOfWork]) -> int:
 
 
 def _run(factory: Callable[[], UnitOfWork], url: str, host: str, port: int) -> None:
+    """Serve the site. The session cookie is always Secure: browsers keep Secure cookies from
+    http://127.0.0.1 and http://localhost too (loopback counts as a secure context; tested
+    with Debian's Chromium), so the demo works without HTTPS, and anything further away must
+    be served behind HTTPS anyway (docs/accounts.md)."""
     import uvicorn
 
     from councils.web.site import create_site
 
-    app = create_site(factory, read_factory=bootstrap.open_reader(url))
+    app = create_site(
+        factory,
+        read_factory=bootstrap.open_reader(url),
+        accounts=bootstrap.open_accounts(url),
+    )
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
@@ -75,6 +85,16 @@ def serve(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> No
         f"Serving {bootstrap.display_url(url)} ({size:,} record entries) at http://{host}:{port}"
     )
     _run(factory, url, host, port)
+
+
+def _print_logins(logins: list[DemoLogin], url: str) -> None:
+    echo = typer.echo
+    echo(f"Log in at {url}/login (demo passwords: this federation is rebuilt on every run):")
+    for login in logins:
+        who = f"{login.name} ({login.actor})" if login.role == "member" else login.name
+        echo(f"  as the demo {login.role}, {who}:")
+        echo(f"    e-mail {login.email}   password {login.password}")
+    echo("")
 
 
 def _print_summary(s: DemoSummary, url: str, where: Path) -> None:
@@ -137,7 +157,9 @@ def demo(
         bootstrap.init_federation(url)
         factory = per_thread(bootstrap.open_uow(url))
         summary = build_demo(factory, seed=seed, on_stage=progress)
+        logins = make_demo_accounts(factory, bootstrap.open_accounts(url))
     _print_summary(summary, f"http://{host}:{port}", db)
+    _print_logins(logins, f"http://{host}:{port}")
     _run(factory, url, host, port)
 
 

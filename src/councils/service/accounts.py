@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from collections.abc import Sequence
@@ -29,7 +30,11 @@ from typing import Literal
 
 from argon2 import PasswordHasher
 
+from councils.domain.errors import InvalidCommand
+from councils.service.parsing import ID_PATTERN
+
 __all__ = [
+    "HANDLE_PATTERN",
     "INVITATION_MS",
     "LOGIN_LIMIT",
     "LOGIN_WINDOW_MS",
@@ -37,6 +42,7 @@ __all__ = [
     "SESSION_MS",
     "Principal",
     "cheap_hasher",
+    "check_actor",
     "default_hasher",
     "login_wait",
     "new_token",
@@ -73,6 +79,22 @@ class Principal:
     operator: bool
     csrf: str | None
     via: Literal["session", "token"]
+
+
+#: An organiser who is not a member acts as ``@handle``; ``@`` is not allowed in ids, so a handle
+#: never names a member.
+HANDLE_PATTERN = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$")
+
+
+def check_actor(actor: str) -> str:
+    """``actor`` if it can own an account: a member id or an ``@handle``."""
+    if ID_PATTERN.match(actor) or HANDLE_PATTERN.match(actor):
+        return actor
+    raise InvalidCommand(
+        "account.bad_actor",
+        f"{actor!r} is neither a member id nor an @handle (letters, digits and . _ : ~ -)",
+        {"actor": actor},
+    )
 
 
 def default_hasher() -> PasswordHasher:

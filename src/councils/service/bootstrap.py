@@ -24,6 +24,7 @@ from councils.domain.view import StateView
 from councils.record.report import Report
 from councils.service.constitution import load_constitution
 from councils.service.uow import ReadFactory, Reading
+from councils.storage.accounts import SqlAccounts
 from councils.storage.create import Created, create_federation
 from councils.storage.engine import DEFAULT_URL, create_engine, normalise_url
 from councils.storage.export import export_record
@@ -41,6 +42,7 @@ __all__ = [
     "display_url",
     "export_federation",
     "init_federation",
+    "open_accounts",
     "open_reader",
     "open_uow",
     "read_state",
@@ -108,6 +110,13 @@ def open_uow(url: str) -> Callable[[], SqlUnitOfWork]:
         return SqlUnitOfWork(engine)
 
     return make
+
+
+def open_accounts(url: str) -> SqlAccounts:
+    """The accounts (logins, sessions, API tokens) of the federation at ``url``: private
+    tables beside the state, on their own engine (docs/accounts.md). Lookups of a session read
+    without the writers' lock; logging in and out are short writes."""
+    return SqlAccounts(create_engine(url))
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from councils.service.accounts import (
     MIN_PASSWORD,
     SESSION_MS,
     Principal,
+    check_actor,
     default_hasher,
     login_wait,
     new_token,
@@ -163,9 +164,7 @@ class SqlAccounts:
 
         Refuses an actor or e-mail address that already has an account
         (``account.exists`` / ``account.email_taken``)."""
-        actor = actor.strip()
-        if not actor:
-            raise InvalidCommand("account.bad_actor", "an account needs an actor", {})
+        actor = check_actor(actor.strip())
         if not name.strip():
             raise InvalidCommand("account.bad_name", "an account needs a name", {"actor": actor})
         mail = _check_email(email) if email else None
