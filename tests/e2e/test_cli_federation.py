@@ -84,6 +84,7 @@ def test_init_apply_and_state(db: Path, tmp_path: Path) -> None:
         {
             "council": "city",
             "name": "Petrograd soviet",
+            "organisers": [],
             "seats": [
                 {"constituency": "putilov", "holder": None},
                 {"constituency": "putilov", "holder": None},

@@ -114,6 +114,43 @@ def test_refusals_and_failed_batches_change_nothing_on_either(twins: Databases) 
     assert not fed.sql.view.has_member("m50")
 
 
+def test_organisers_and_what_they_may_do_are_the_same_on_both(twins: Databases) -> None:
+    """Appointed and acting in one batch (the SQL store's cached answer must see the new
+    organiser), refused in a council they do not organise, listed the same way."""
+    fed = scenarios.petrograd()
+    fed.run(
+        {"command": "organiser.appoint", "council": "city", "organiser": "@olga"},
+        {"command": "organiser.appoint", "council": "city", "organiser": "m1", "actor": "@olga"},
+        {
+            "command": "member.register",
+            "member": "m9",
+            "name": "M9",
+            "constituency": "vyborg",
+            "actor": "m1",
+        },
+        {"command": "council.create", "council": "kronstadt", "name": "K", "actor": "@ivan"},
+        {
+            "command": "organiser.appoint",
+            "council": "kronstadt",
+            "organiser": "@olga",
+            "actor": "@ivan",
+        },
+    )
+    for command, fields in [
+        ("election.open", {"election": "e1", "constituency": "city-delegation", "actor": "@olga"}),
+        ("organiser.appoint", {"council": "region", "organiser": "@olga", "actor": "m1"}),
+        ("election.close", {"election": "nowhere", "actor": "@olga"}),
+    ]:
+        with pytest.raises(CouncilError) as err:
+            fed(command, **fields)
+        assert err.value.code in {"council.not_organiser", "election.not_found"}
+    for view in (fed.sql.view, fed.view):
+        assert view.organisers("city") == ("@olga", "m1")
+        assert view.organised_by("@olga") == ("city", "kronstadt")
+        assert view.organised_by("@nobody") == ()
+    assert state_json(fed.sql.view) == state_json(fed.view)
+
+
 def test_secret_ballots_are_published_grouped_at_the_close(twins: Databases) -> None:
     fed = scenarios.petrograd()
     fed("election.open", election="e1", constituency="putilov", candidates=PUTILOV[:3])

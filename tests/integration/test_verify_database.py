@@ -7,10 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 from sql_harness import Databases, SqlFederation
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
 from councils.record.export import verify_export
 from councils.service.bootstrap import export_federation, verify_federation
+from councils.storage import metadata as m
 from councils.testing import scenarios
 from councils.testing.scenarios import PUTILOV, VYBORG
 
@@ -25,6 +26,8 @@ def fed(databases: Databases, monkeypatch: pytest.MonkeyPatch) -> Iterator[SqlFe
     federation.elect("s2", "vyborg", VYBORG, {m: VYBORG for m in VYBORG})
     federation("election.open", election="e9", constituency="city-delegation", candidates=[])
     federation("recall.sign", constituency="putilov", delegate="m1", signer="m4")
+    federation("organiser.appoint", council="city", organiser="@olga")
+    federation("council.create", council="kronstadt", name="Kronstadt soviet", actor="@ivan")
     yield federation
     federation.close()
 
@@ -55,6 +58,53 @@ def test_a_seat_given_to_someone_else_is_named(fed: SqlFederation) -> None:
     report = verify_federation(fed.url)
     assert "state.differs" in report.codes()
     assert any(f.where == "constituencies putilov" for f in report)
+
+
+def test_an_organiser_changed_added_or_removed_is_named(fed: SqlFederation) -> None:
+    _tamper(fed, "UPDATE organisers SET organiser = '@mallory' WHERE organiser = '@olga'")
+    _tamper(fed, "INSERT INTO organisers (council, organiser) VALUES ('region', 'm1')")
+    _tamper(fed, "DELETE FROM organisers WHERE organiser = '@ivan'")
+    report = verify_federation(fed.url)
+    assert set(report.codes()) == {"state.differs"}
+    assert sorted((f.where, f.what) for f in report) == [
+        ("organisers city @mallory", "is in the database but not in the record"),
+        ("organisers city @olga", "is in the record but missing from the database"),
+        ("organisers kronstadt @ivan", "is in the record but missing from the database"),
+        ("organisers region m1", "is in the database but not in the record"),
+    ]
+
+
+def test_the_private_account_tables_are_not_part_of_the_state(fed: SqlFederation) -> None:
+    """Accounts, invitations, sessions, API tokens and failed logins are never on the record:
+    verify neither replays nor compares them, and the export never holds them."""
+    with fed.engine.begin() as conn:
+        account = conn.execute(
+            insert(m.accounts).values(
+                actor="@olga",
+                name="Olga",
+                email="olga@example.org",
+                password="x",
+                operator=False,
+                created=1,
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            insert(m.invitations).values(token=b"i" * 32, account=account, created=1, expires=2)
+        )
+        conn.execute(
+            insert(m.sessions).values(
+                token=b"s" * 32, account=account, csrf="c", created=1, expires=2
+            )
+        )
+        conn.execute(
+            insert(m.api_tokens).values(token=b"t" * 32, account=account, label="l", created=1)
+        )
+        conn.execute(insert(m.login_failures).values(key="email:olga@example.org", at=1))
+    report = verify_federation(fed.url)
+    assert report.ok, [str(f) for f in report]
+    files = export_federation(fed.url)
+    assert verify_export(files).ok
+    assert not any(b"olga@example.org" in data for data in files.values())
 
 
 def test_an_edited_entry_is_named_by_its_index(fed: SqlFederation) -> None:

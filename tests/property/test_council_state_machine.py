@@ -7,7 +7,9 @@ After every step (the issue's four invariants, and two more the rules imply):
 3. no voter has two ballots in one election (nor an election more ballots than voters);
 4. replaying the record gives the same state;
 5. no recall petition stands at its threshold (the mandate would have ended at once);
-6. nobody holds two seats of one constituency.
+6. nobody holds two seats of one constituency;
+7. the organisers of each council are exactly those its ``organiser.appointed`` entries name,
+   and every command with an actor that needs an organiser was made by one.
 
 And a refused command changes neither the state nor the record.
 """
@@ -31,6 +33,11 @@ from councils.testing import strategies as cs
 from councils.testing.scenarios import PUTILOV, VYBORG, petrograd
 
 BASE = ["putilov", "vyborg", "docks"]
+COUNCILS = ["city", "region", "exec"]
+HANDLES = ["@olga", "@ivan", "not an actor"]
+#: Commands that, made by an actor, need an organiser of the council (election.nominate: or
+#: the candidate themselves).
+ORGANISERS_ONLY = {"organiser.appoint", "election.open", "election.close"}
 
 
 class CouncilMachine(RuleBasedStateMachine):
@@ -65,12 +72,44 @@ class CouncilMachine(RuleBasedStateMachine):
 
     def run(self, command: dict[str, object]) -> None:
         before, size = snapshot(self.fed.view), len(self.fed.record)
+        allowed = self.may(command)
         try:
             self.fed.run(command)
-        except CouncilError:
+        except CouncilError as err:
             self.refused += 1
             assert snapshot(self.fed.view) == before, command
             assert len(self.fed.record) == size, command
+            assert allowed or err.code in {"council.not_organiser", "organiser.bad_actor"}, (
+                command,
+                err.code,
+            )
+        else:
+            assert allowed, command
+
+    def may(self, command: dict[str, object]) -> bool:
+        """Whether the actor of ``command`` may make it, by the roles alone (the state may
+        still refuse it for other reasons): the rule of invariant 7, decided independently."""
+        actor = command.get("actor")
+        name = command["command"]
+        if actor is None or name not in ORGANISERS_ONLY:
+            return True
+        view = self.fed.view
+        if name == "organiser.appoint":
+            council = str(command["council"])
+        else:
+            election = str(command["election"])
+            if name == "election.open":
+                constituency = str(command["constituency"])
+            elif view.has_election(election):  # type: ignore[arg-type]
+                constituency = view.election(election).constituency  # type: ignore[arg-type]
+            else:
+                return True  # refused for not existing, whoever asks
+            if not view.has_constituency(constituency):  # type: ignore[arg-type]
+                return True
+            council = view.constituency(constituency).council  # type: ignore[arg-type]
+        if not view.has_council(council):  # type: ignore[arg-type]
+            return True
+        return actor in view.organisers(council)  # type: ignore[arg-type]
 
     def constituencies(self) -> list[str]:
         return [k.constituency for k in self.fed.view.constituencies()]
@@ -139,6 +178,29 @@ class CouncilMachine(RuleBasedStateMachine):
                 data.draw(cs.election_close(data.draw(st.sampled_from(self.open_elections()))))
             )
 
+    @rule(data=st.data())
+    def appoint(self, data: st.DataObject) -> None:
+        organised = sorted({o for c in COUNCILS for o in self.fed.view.organisers(c)})  # type: ignore[arg-type]
+        actors: list[str | None] = [None, *organised, *self.members[:3]]
+        candidates = [*HANDLES, *self.members[:4]]
+        self.run(data.draw(cs.organiser_appoint(COUNCILS, candidates, actors)))
+
+    @rule(data=st.data(), closing=st.booleans())
+    def act_as(self, data: st.DataObject, closing: bool) -> None:
+        """Open or close an election as an organiser, or as someone who is not one."""
+        organised = sorted({o for c in COUNCILS for o in self.fed.view.organisers(c)})  # type: ignore[arg-type]
+        actor = data.draw(st.sampled_from([*organised, *self.members[:3]]))
+        if closing and self.open_elections():
+            command = data.draw(
+                cs.election_close(data.draw(st.sampled_from(self.open_elections())))
+            )
+        else:
+            election = f"e{self.next_election}"
+            self.next_election += 1
+            constituency = data.draw(st.sampled_from(self.constituencies()))
+            command = data.draw(cs.election_open(election, [constituency], self.members))
+        self.run({**command, "actor": actor})
+
     @precondition(lambda self: bool(self.mandates()))
     @rule(data=st.data(), outsider=st.booleans())
     def sign(self, data: st.DataObject, outsider: bool) -> None:
@@ -196,6 +258,18 @@ class CouncilMachine(RuleBasedStateMachine):
         for p in view.petitions():
             needed = p.needed(view.electorate_size(p.constituency))
             assert view.counted_signatures(p.constituency, p.delegate) < needed, p
+
+    @invariant()
+    def organisers_are_what_the_record_appointed(self) -> None:
+        view = self.fed.view
+        appointed: dict[str, set[str]] = {c.council: set() for c in view.councils()}
+        for e in self.fed.record.entries:
+            if e["type"] == "organiser.appointed":
+                appointed[str(e["council"])].add(str(e["organiser"]))
+        for council, organisers in appointed.items():
+            assert set(view.organisers(council)) == organisers  # type: ignore[arg-type]
+            for o in organisers:
+                assert council in view.organised_by(o)  # type: ignore[arg-type]
 
     @invariant()
     def one_seat_per_member_per_constituency(self) -> None:

@@ -1,7 +1,8 @@
 """``councils state --json``: the federation as it stands, from any :class:`StateView`.
 
-Who sits where, every constituency's electorate and holders, every election's outcome, and every
-recall petition with its counted signatures and the threshold that would end the mandate now.
+Who sits where and who organises each council, every constituency's electorate and holders,
+every election's outcome, and every recall petition with its counted signatures and the
+threshold that would end the mandate now.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ def state_json(view: StateView) -> dict[str, object]:
             {
                 "council": c.council,
                 "name": c.name,
+                "organisers": list(view.organisers(c.council)),
                 "seats": [
                     {"constituency": s.constituency, "holder": s.holder}
                     for k in view.constituencies_electing(c.council)

@@ -20,6 +20,7 @@ __all__ = [
     "member_join",
     "member_leave",
     "member_register",
+    "organiser_appoint",
     "rankings",
     "recall_sign",
     "recall_withdraw",
@@ -39,6 +40,24 @@ def rankings(candidates: Sequence[str]) -> st.SearchStrategy[list[str]]:
 
 def _pick(options: Sequence[str]) -> st.SearchStrategy[str]:
     return st.sampled_from(list(options)) if options else st.just("nobody")
+
+
+def organiser_appoint(
+    councils: Sequence[str], organisers: Sequence[str], actors: Sequence[str | None]
+) -> st.SearchStrategy[Command]:
+    """An appointment of one of ``organisers`` (member ids, ``@handles``, or nonsense) in one
+    of ``councils``, made by one of ``actors`` (``None``: the operator)."""
+    return st.builds(
+        lambda council, organiser, actor: {
+            "command": "organiser.appoint",
+            "council": council,
+            "organiser": organiser,
+            **({} if actor is None else {"actor": actor}),
+        },
+        _pick(councils),
+        _pick(organisers),
+        st.sampled_from(list(actors)) if actors else st.none(),
+    )
 
 
 def member_register(member: str, constituencies: Sequence[str]) -> st.SearchStrategy[Command]:
