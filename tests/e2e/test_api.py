@@ -223,7 +223,7 @@ def test_state_is_the_shape_of_state_json(client: TestClient, fed: Federation) -
     state = r.json()
     assert state == state_json(fed.view)
     assert list(state) == ["councils", "constituencies", "elections", "recalls"]
-    assert {"council", "name", "seats"} <= set(state["councils"][0])
+    assert set(state["councils"][0]) == {"council", "name", "seats", "organisers"}
     assert set(state["councils"][0]["seats"][0]) == {"constituency", "holder"}
     assert set(state["constituencies"][0]) == {
         "constituency",

@@ -442,3 +442,32 @@ def test_a_page_that_needs_a_login_sends_the_browser_to_log_in_and_back(
     assert r.headers["location"] == "/me/tokens"
     page = browser.get("/")
     assert "M4" in page.text and "Log out" in page.text and "Log in" not in page.text
+
+
+def test_an_organiser_of_one_council_is_refused_in_another(
+    browser: TestClient, accounts: SqlAccounts, fed: Federation
+) -> None:
+    fed.run({"command": "organiser.appoint", "council": "city", "organiser": "@anna"})
+    accounts.create("@anna", "Anna", "anna@example.org")
+    anna = accounts.by_actor("@anna")
+    assert anna is not None
+    bearer = {"Authorization": f"Bearer {accounts.new_api_token(anna.account, 'script')}"}
+
+    def create(council: str, cid: str) -> httpx.Response:
+        command = {
+            "command": "constituency.create",
+            "constituency": cid,
+            "name": cid.title(),
+            "kind": "workplace",
+            "council": council,
+            "seats": 1,
+        }
+        return browser.post("/api/commands", json=command, headers=bearer)
+
+    r = create("region", "kolpino")
+    assert (r.status_code, r.json()["code"]) == (403, "council.not_organiser")
+    assert not fed.view.has_constituency("kolpino")  # type: ignore[arg-type]
+    r = create("city", "obukhov")
+    assert r.status_code == 200, r.json()
+    r = browser.post("/api/commands", json={**OPEN, "constituency": "putilov"}, headers=bearer)
+    assert r.status_code == 200, r.json()  # putilov is in the city: Anna organises it

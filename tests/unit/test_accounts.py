@@ -262,3 +262,36 @@ def test_an_operator_account_acts_with_no_actor(accounts: SqlAccounts) -> None:
     assert ops is not None
     who = accounts.by_api_token(accounts.new_api_token(ops.account, "cli"))
     assert who is not None and who.operator and who.actor is None
+
+
+def test_the_demo_member_is_free_to_act_in_their_constituency() -> None:
+    from councils.cli.demo_accounts import demo_member
+    from councils.testing.scenarios import petrograd
+
+    fed = petrograd()
+    fed("election.open", election="e1", constituency="putilov", candidates=["m1", "m2"])
+    fed("ballot.cast", election="e1", voter="m1", ranking=["m1"])
+    # m1 voted in the open election: m2 can still vote
+    assert demo_member(fed.view, "putilov") == "m2"  # type: ignore[arg-type]
+    for voter in ("m2", "m3", "m4", "m5"):
+        fed("ballot.cast", election="e1", voter=voter, ranking=["m1", "m2"])
+    fed("election.close", election="e1")
+    fed("recall.sign", constituency="putilov", delegate="m1", signer="m3")
+    # m1 and m2 hold the seats, m3 signed: m4 can still sign
+    assert demo_member(fed.view, "putilov") == "m4"  # type: ignore[arg-type]
+
+
+def test_the_demo_makes_two_logins_with_known_passwords() -> None:
+    from councils.cli import demo_accounts as d
+    from councils.testing.scenarios import petrograd
+
+    fed = petrograd()
+    store = memory_accounts(hasher=cheap_hasher())
+    logins = d.make_demo_accounts(lambda: fed.uow, store)
+    assert [(x.role, x.actor, x.email) for x in logins] == [
+        ("organiser", "@organiser", "organiser@demo.invalid"),
+        ("member", "m1", "member@demo.invalid"),
+    ]
+    for x in logins:
+        _, who = store.login(x.email, x.password, ip="127.0.0.1")
+        assert who.actor == x.actor

@@ -68,11 +68,13 @@ def add(
 ) -> None:
     """Make an account and print its invitation link (single use, valid 14 days)."""
     from councils.service import bootstrap
+    from councils.service.accounts import check_actor
 
     if email is None and not operator:
         raise InvalidCommand(
             "account.no_email", "a member's or organiser's account needs --email", {}
         )
+    check_actor(actor)
     url = db_url(ctx)
     with bootstrap.storage_errors(url):
         if not actor.startswith("@"):
