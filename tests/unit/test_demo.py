@@ -11,7 +11,7 @@ from councils.domain.ids import ConstituencyId, CouncilId
 from councils.service import execute
 from councils.sim.demo import DemoBuilder, seats_for
 from councils.sim.demo_build import DemoSummary, build_demo
-from councils.sim.demo_data import CITIES, EXECUTIVE, FACTIONS, REGION
+from councils.sim.demo_data import CITIES, DEMO_ORGANISER, EXECUTIVE, FACTIONS, REGION
 from councils.testing import FixedSupply, InMemoryUnitOfWork
 
 
@@ -123,6 +123,18 @@ def test_run_through_the_bus_every_council_has_its_seats_filled(
         if s.holder is not None
     ]
     assert len({view.member(h).faction for h in holders}) >= 3
+
+
+def test_the_demo_organiser_organises_every_council(
+    built: tuple[InMemoryUnitOfWork, DemoSummary],
+) -> None:
+    uow, _ = built
+    view = uow.view
+    councils = tuple(sorted(c.council for c in view.councils()))
+    assert view.organised_by(DEMO_ORGANISER) == councils  # type: ignore[arg-type]
+    assert all(view.organisers(c) == (DEMO_ORGANISER,) for c in councils)
+    appointed = [e for e in uow.record.entries if e["type"] == "organiser.appointed"]
+    assert {e["council"] for e in appointed} == set(councils)
 
 
 def test_run_through_the_bus_some_petitions_are_open_below_threshold(

@@ -5,7 +5,9 @@ workplaces and districts (the largest, Petrograd, by forty of them, with thousan
 some members in a workplace *and* a district), four factions of clearly different strength, a
 regional congress elected by the three soviets (constituencies of kind ``council``), an
 executive elected by the congress, every election held and counted, and a few recall petitions
-under way, below their thresholds. The world it is set in is :mod:`councils.sim.demo_data`.
+under way, below their thresholds. ``@organiser``
+(:data:`~councils.sim.demo_data.DEMO_ORGANISER`) organises every council, appointed by the
+operator. The world it is set in is :mod:`councils.sim.demo_data`.
 
 Why commands and not rows: the demo is the product working, not a picture of it. Every seat is
 filled by a count of ballots, every entry is on the record, and ``councils verify`` replays it.
@@ -31,6 +33,7 @@ from councils.domain.view import StateView
 from councils.sim.demo_data import (
     AFFINITY,
     CITIES,
+    DEMO_ORGANISER,
     EXECUTIVE,
     FACTIONS,
     FEMALE,
@@ -131,6 +134,15 @@ class DemoBuilder:
         out.append(
             {"command": "council.create", "council": EXECUTIVE[0], "name": EXECUTIVE[1], "at": at}
         )
+        out += [
+            {
+                "command": "organiser.appoint",
+                "council": c["council"],
+                "organiser": DEMO_ORGANISER,
+                "at": at,
+            }
+            for c in list(out)
+        ]
         out += [
             {"command": "faction.create", "faction": f.faction, "name": f.name, "at": at}
             for f in FACTIONS

@@ -15,6 +15,7 @@ from typing import Literal
 __all__ = [
     "AFFINITY",
     "CITIES",
+    "DEMO_ORGANISER",
     "EXECUTIVE",
     "FACTIONS",
     "FEMALE",
@@ -25,6 +26,11 @@ __all__ = [
     "FactionSpec",
     "PlaceSpec",
 ]
+
+
+#: The demo's organiser: a handle (not a member), appointed organiser of every council, so that
+#: whoever logs in as it can register members and open and close elections anywhere.
+DEMO_ORGANISER = "@organiser"
 
 
 @dataclass(frozen=True)
