@@ -52,6 +52,7 @@ def render(
     ``principal`` (who is logged in, or ``None``: the navigation shows it) and ``csrf_token``
     (what every POST form carries in its hidden ``csrf`` field); if the browser had no CSRF
     cookie yet and no session, the new one is set on the response."""
+    context.setdefault("record_size", None)  # the footer's count, where the page read it
     if request is not None:
         context.setdefault("principal", auth.principal(request))
         context.setdefault("csrf_token", auth.csrf_token(request))
@@ -205,10 +206,11 @@ def install_pages(app: FastAPI, backend: Backend) -> None:
     """Add the pages and ``/static`` to an app made by :func:`councils.api.create_app`."""
     from councils.web import account_pages, member_pages, organiser_pages
 
-    app.include_router(pages_router(backend))
+    # The fixed paths (/councils/new) before the pages' /councils/{council}, which would take them.
     app.include_router(account_pages.router(backend))
     app.include_router(member_pages.router(backend))
     app.include_router(organiser_pages.router(backend))
+    app.include_router(pages_router(backend))
     app.mount("/static", StaticFiles(packages=[("councils.web", "static")]), name="static")
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(CouncilError, _council_error)

@@ -10,6 +10,7 @@ seats and candidates shown).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -209,6 +210,8 @@ class CouncilPage:
     petitions: list[PetitionRow]
     #: The delegations this council sends up: (constituency, its name, the council above, name).
     sends: list[tuple[str, str, str, str]]
+    #: Who organises it (member ids and ``@handles``): the page links them to its organise page.
+    organisers: tuple[str, ...] = ()
 
 
 def council_page(view: StateView, council_id: CouncilId) -> CouncilPage:
@@ -233,6 +236,7 @@ def council_page(view: StateView, council_id: CouncilId) -> CouncilPage:
         elections,
         petitions,
         sends,
+        view.organisers(council_id),
     )
 
 
@@ -327,6 +331,8 @@ class ElectionPage:
     candidates: list[Candidate]
     #: Open ballots only (councils: delegates' votes are public): (voter, ranking names).
     public_votes: list[tuple[Person, list[str]]]
+    #: Who organises the council it elects into (they may close it).
+    organisers: tuple[str, ...] = ()
 
 
 def election_page(view: StateView, eid: ElectionId) -> ElectionPage:
@@ -350,4 +356,123 @@ def election_page(view: StateView, eid: ElectionId) -> ElectionPage:
         view.turnout(eid),
         candidates,
         public,
+        view.organisers(k.council),
     )
+
+
+# ---------------------------------------------------------------------------- member pages
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A constituency as a member's page names it."""
+
+    constituency: str
+    name: str
+    kind: str
+    council: str
+    council_name: str
+
+
+@dataclass(frozen=True)
+class OpenBallot:
+    row: ElectionRow
+    voted: bool
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    """A member's own page: where they vote, who represents them, what they may do now."""
+
+    member: Person
+    constituencies: list[Brief]
+    #: Seats of each of their constituencies, by constituency id.
+    delegates: Mapping[str, list[SeatRow]]
+    ballots: list[OpenBallot]
+    signed: list[PetitionRow]
+    #: The seats the member holds: (constituency, its name, council, council name, seat number).
+    holds: Sequence[tuple[str, str, str, str, int]]
+
+
+def _brief(view: StateView, k: Constituency) -> Brief:
+    return Brief(k.constituency, k.name, k.kind, k.council, view.council(k.council).name)
+
+
+def electorates_of(view: StateView, member: MemberId) -> list[Constituency]:
+    """Every constituency whose electorate holds ``member`` now: their workplaces and districts,
+    and the council delegations of each council they sit in (a seated delegate elects upward)."""
+    out = [view.constituency(k) for k in view.memberships(member)]
+    councils = sorted(
+        {view.constituency(s.constituency).council for s in view.seats_held_by(member)}
+    )
+    for c in councils:
+        out += [
+            k
+            for k in view.council_constituencies_of(c)
+            if view.in_electorate(k.constituency, member)
+        ]
+    return out
+
+
+def member_page(view: StateView, member: MemberId) -> MemberPage:
+    names = _Names(view)
+    ks = electorates_of(view, member)
+    delegates: dict[str, list[SeatRow]] = {k.constituency: _seats(view, names, k) for k in ks}
+    ballots = [
+        OpenBallot(_election_row(view, k, e), view.has_voted(e.election, member))
+        for k in ks
+        for e in view.open_elections(k.constituency)
+    ]
+    signed = [
+        p
+        for k in ks
+        for p in _petitions(view, names, k)
+        if view.has_signed(k.constituency, MemberId(p.delegate.member), member)
+    ]
+    holds = []
+    for s in view.seats_held_by(member):
+        k = view.constituency(s.constituency)
+        holds.append((k.constituency, k.name, k.council, view.council(k.council).name, s.number))
+    return MemberPage(
+        names.person(member), [_brief(view, k) for k in ks], delegates, ballots, signed, holds
+    )
+
+
+@dataclass(frozen=True)
+class RecallRow:
+    seat: SeatRow
+    #: The petition against the seat's holder, if one is under way.
+    petition: PetitionRow | None
+    #: Whether the member looking at the page has signed it.
+    signed: bool
+
+
+@dataclass(frozen=True)
+class RecallPage:
+    constituency: Constituency
+    council_name: str
+    electorate: int
+    rows: list[RecallRow]
+    #: Whether the member looking at the page is in the electorate (may sign).
+    may_sign: bool
+
+
+def recall_page(view: StateView, cid: ConstituencyId, member: MemberId | None) -> RecallPage:
+    """The delegates of a constituency, each with the petition against them, for ``member``
+    (``None``: nobody logged in as a member) to sign or withdraw from."""
+    k = view.constituency(cid)
+    names = _Names(view)
+    petitions = {p.delegate.member: p for p in _petitions(view, names, k)}
+    rows = []
+    for s in _seats(view, names, k):
+        holder = s.holder.member if s.holder is not None else None
+        petition = petitions.get(holder) if holder is not None else None
+        signed = (
+            member is not None
+            and holder is not None
+            and view.has_member(member)
+            and view.has_signed(cid, MemberId(holder), member)
+        )
+        rows.append(RecallRow(s, petition, signed))
+    may = member is not None and view.has_member(member) and view.in_electorate(cid, member)
+    return RecallPage(k, view.council(k.council).name, view.electorate_size(cid), rows, may)
