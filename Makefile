@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AXE    := node_modules/.installed
 
-.PHONY: run test lint typecheck bench bench-quick bench-federation clean
+.PHONY: run test lint typecheck bench bench-quick bench-federation bench-web clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ bench: $(VENV)/.bench-installed
 # recalls that cascade, verify (bench/RESULTS.md, "Federation scale"). ARGS=--quick for a smoke run.
 bench-federation: $(STAMP)
 	$(BIN)/python bench/federation.py $(ARGS)
+
+# 50 voters with their own sessions cast ballots and sign petitions through `councils serve` for
+# a minute; then every accepted one is checked in the state and on the record (bench/RESULTS.md,
+# "Web load"). ARGS="--seconds 10" for a shorter run.
+bench-web: $(STAMP)
+	$(BIN)/python bench/web.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
