@@ -38,6 +38,16 @@ def test_demo_builds_on_sqlite_and_serves_the_front_page(tmp_path: Path) -> None
     assert "/login" in server.output
     assert "organiser@demo.invalid" in server.output and "member@demo.invalid" in server.output
     assert "organiser-demo-1917" in server.output and "member-demo-1917" in server.output
+    url = f"sqlite:///{tmp_path / 'councils-demo.db'}"
+    accounts = bootstrap.open_accounts(url)
+    _, organiser = accounts.login("organiser@demo.invalid", "organiser-demo-1917", ip="::1")
+    _, member = accounts.login("member@demo.invalid", "member-demo-1917", ip="::1")
+    assert organiser.actor == "@organiser"
+    assert all("@organiser" in c["organisers"] for c in state["councils"])
+    assert member.actor is not None
+    with bootstrap.read_state(url) as view:
+        assert view.in_electorate("putilov", member.actor)  # type: ignore[arg-type]
+        assert view.member(member.actor).name in server.output  # type: ignore[arg-type]
     # a second run replaces the file rather than failing on the existing federation
     with serve(["demo"], tmp_path) as again:
         assert get(again.base + "/health")[0] == 200

@@ -4,9 +4,9 @@ Known passwords are only acceptable because the demo is a throwaway federation o
 visitor's own machine (``councils demo`` rebuilds it on every run); ``councils serve`` never
 makes an account by itself.
 
-- ``@organiser`` ("Demo organiser", organiser@demo.invalid): the demo makes this handle an
-  organiser of its councils (:mod:`councils.sim`), so it can found councils, register members
-  and open elections.
+- ``@organiser`` ("Demo organiser", organiser@demo.invalid): the demo appoints this handle
+  organiser of every council (:data:`councils.sim.demo_data.DEMO_ORGANISER`), so it can create
+  constituencies, register members and open and close elections anywhere in the demo.
 - A member of the Putilov Works (member@demo.invalid): active, holding no seat, who has not
   signed the Putilov petition, so they can sign it (or vote, if an election is open there).
   Chosen from the built state, not by a fixed id, so a change of the demo's seed or data
@@ -25,6 +25,7 @@ from councils.domain.errors import NotFound
 from councils.domain.ids import ConstituencyId, MemberId
 from councils.domain.view import StateView
 from councils.service.uow import UnitOfWork
+from councils.sim.demo_data import DEMO_ORGANISER
 from councils.storage.accounts import SqlAccounts
 
 __all__ = [
@@ -39,7 +40,7 @@ __all__ = [
     "make_demo_accounts",
 ]
 
-ORGANISER = "@organiser"
+ORGANISER = DEMO_ORGANISER
 ORGANISER_NAME = "Demo organiser"
 ORGANISER_EMAIL = "organiser@demo.invalid"
 ORGANISER_PASSWORD = "organiser-demo-1917"
