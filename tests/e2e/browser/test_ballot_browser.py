@@ -1,30 +1,20 @@
 """The ballot in a real browser (web/static/ballot.js): Up/Down buttons and dragging reorder
 the candidates and the numbers follow; the keyboard alone casts a ballot; the receipt comes back.
 
-The site runs in this process (uvicorn in a thread) over a real SQLite federation, so a test
-can log a member in by handing the browser a session cookie.
+The site runs in this process (tests/e2e/browser/inprocess.py) over a real SQLite federation,
+so a test can log a member in by handing the browser a session cookie.
 """
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from inprocess import Served, serve_site
 
-from councils.cli.serve import per_thread
 from councils.domain.ids import ElectionId
-from councils.service import bootstrap
-from councils.service.accounts import cheap_hasher
-from councils.storage.accounts import SqlAccounts
-from councils.storage.engine import create_engine
-from councils.web.auth import SESSION_COOKIE
-from councils.web.site import create_site
 
 SETUP: list[dict[str, object]] = [
     {"command": "council.create", "council": "city", "name": "Petrograd soviet"},
@@ -49,48 +39,10 @@ SETUP: list[dict[str, object]] = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[str, Any, SqlAccounts]]:
-    url = f"sqlite:///{tmp_path / 'councils.db'}"
-    bootstrap.init_federation(url)
-    accounts = SqlAccounts(create_engine(url), hasher=cheap_hasher())
-    app = create_site(
-        per_thread(bootstrap.open_uow(url)),
-        accounts=accounts,
-        read_factory=bootstrap.open_reader(url),
-        secure_cookies=False,
-    )
-    app.state.backend.run(SETUP, lambda results, uow: None)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", app.state.backend, accounts
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-def _member_page(browser: Any, base: str, accounts: SqlAccounts, actor: str) -> Any:
-    session, _ = accounts.accept(
-        accounts.create(actor, actor, f"{actor}@example.org"), "pw-pw-pw-pw"
-    )
-    context = browser.new_context(base_url=base, viewport={"width": 1000, "height": 800})
-    context.set_default_timeout(15_000)
-    context.add_cookies([{"name": SESSION_COOKIE, "value": session, "url": base}])
-    return context.new_page()
+def site(tmp_path: Path) -> Iterator[Served]:
+    with serve_site(tmp_path, SETUP) as served:
+        yield served
 
 
 def _order(page: Any) -> list[tuple[str, str]]:
@@ -103,10 +55,10 @@ def _order(page: Any) -> list[tuple[str, str]]:
 
 
 def test_buttons_and_dragging_reorder_and_the_numbers_follow(
-    browser: Any, site: tuple[str, Any, SqlAccounts], artifacts: Path
+    browser: Any, site: Served, artifacts: Path
 ) -> None:
-    base, backend, accounts = site
-    page = _member_page(browser, base, accounts, "m4")
+    backend = site.backend
+    page = site.page_as(browser, "m4")
     page.goto("/elections/e1/ballot")
     assert page.is_visible("#drag-help")
     assert _order(page) == [("m1", ""), ("m2", ""), ("m3", "")]
@@ -131,11 +83,9 @@ def test_buttons_and_dragging_reorder_and_the_numbers_follow(
     page.context.close()
 
 
-def test_the_keyboard_alone_casts_a_ballot(
-    browser: Any, site: tuple[str, Any, SqlAccounts]
-) -> None:
-    base, backend, accounts = site
-    page = _member_page(browser, base, accounts, "m3")
+def test_the_keyboard_alone_casts_a_ballot(browser: Any, site: Served) -> None:
+    backend = site.backend
+    page = site.page_as(browser, "m3")
     page.goto("/elections/e1/ballot")
     page.focus("#rank-m1")
     page.keyboard.type("1")  # typing changes nothing else: the list never jumps
@@ -172,14 +122,10 @@ AXE_PAGES = [
 
 
 def test_axe_finds_no_serious_violation_on_the_member_and_organiser_pages(
-    browser: Any, site: tuple[str, Any, SqlAccounts], axe_path: Path
+    browser: Any, site: Served, axe_path: Path
 ) -> None:
-    base, backend, accounts = site
-    backend.run(
-        [{"command": "organiser.appoint", "council": "city", "organiser": "m2"}],
-        lambda results, uow: None,
-    )
-    page = _member_page(browser, base, accounts, "m2")
+    site.run({"command": "organiser.appoint", "council": "city", "organiser": "m2"})
+    page = site.page_as(browser, "m2")
     failures = []
     for path in AXE_PAGES:
         page.goto(path)

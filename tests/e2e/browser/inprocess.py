@@ -1,0 +1,96 @@
+"""The site in this process for browser tests that need logins: uvicorn in a thread over a
+real SQLite federation with accounts (cheap Argon2id), plain HTTP (cookies not marked Secure).
+Imported as ``inprocess`` (pytest puts this folder on ``sys.path``)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from councils.api.backend import Backend
+from councils.cli.serve import per_thread
+from councils.service import bootstrap
+from councils.service.accounts import cheap_hasher
+from councils.storage.accounts import SqlAccounts
+from councils.storage.engine import create_engine
+from councils.web.auth import SESSION_COOKIE
+from councils.web.site import create_site
+
+__all__ = ["PASSWORD", "Served", "serve_site"]
+
+PASSWORD = "a long enough password"
+
+
+@dataclass
+class Served:
+    base: str
+    backend: Backend
+    accounts: SqlAccounts
+
+    def run(self, *commands: Mapping[str, object]) -> None:
+        """Commands as the operator, one batch."""
+        self.backend.run(list(commands), lambda results, uow: None)
+
+    def page_as(self, browser: Any, actor: str) -> Any:
+        """A fresh browser page logged in as ``actor`` (an account made if missing)."""
+        if self.accounts.by_actor(actor) is None:
+            token = self.accounts.create(actor, actor, f"{actor.strip('@')}@example.org")
+        else:
+            token = self.accounts.invite(actor)
+        session, _ = self.accounts.accept(token, PASSWORD)
+        page = self.new_page(browser)
+        page.context.add_cookies([{"name": SESSION_COOKIE, "value": session, "url": self.base}])
+        return page
+
+    def new_page(self, browser: Any) -> Any:
+        context = browser.new_context(base_url=self.base, viewport={"width": 1100, "height": 850})
+        context.set_default_timeout(15_000)
+        context.set_default_navigation_timeout(15_000)
+        return context.new_page()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve_site(tmp_path: Path, setup: Sequence[Mapping[str, object]] = ()) -> Iterator[Served]:
+    url = f"sqlite:///{tmp_path / 'councils.db'}"
+    bootstrap.init_federation(url)
+    accounts = SqlAccounts(create_engine(url), hasher=cheap_hasher())
+    app = create_site(
+        per_thread(bootstrap.open_uow(url)),
+        accounts=accounts,
+        read_factory=bootstrap.open_reader(url),
+        secure_cookies=False,
+    )
+    backend = app.state.backend
+    assert isinstance(backend, Backend)
+    served = Served("", backend, accounts)
+    if setup:
+        served.run(*setup)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the in-process server did not start")
+        time.sleep(0.05)
+    served.base = f"http://127.0.0.1:{port}"
+    try:
+        yield served
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
