@@ -15,7 +15,7 @@ import typing
 from dataclasses import MISSING, fields
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, Field, TypeAdapter, create_model
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 
 from councils.domain.ids import Actor, Timestamp
 from councils.service.parsing import ID_PATTERN
@@ -188,7 +188,14 @@ def command_models(registry: CommandRegistry = COMMANDS) -> dict[str, type[BaseM
             spec[f.name] = (_field_type(hints[f.name]), ... if required else None)
         title = "".join(p.capitalize() for p in handler.name.replace(".", "_").split("_"))
         title += "Command"
-        model = create_model(title, __doc__=SUMMARIES.get(handler.name, handler.name), **spec)
+        # ``extra="forbid"``: the bus refuses a field it does not know (command.unknown_field),
+        # so the schema says ``additionalProperties: false``.
+        model = create_model(
+            title,
+            __doc__=SUMMARIES.get(handler.name, handler.name),
+            __config__=ConfigDict(extra="forbid"),
+            **spec,
+        )
         out[handler.name] = model
     return out
 
@@ -200,7 +207,9 @@ def commands_body_schema(
     the component schemas it refers to."""
     models: Any = tuple(command_models(registry).values())
     one: Any = Annotated[Union[models], Field(discriminator="command")]  # noqa: UP007
-    adapter: TypeAdapter[Any] = TypeAdapter(Union[one, list[one]])  # noqa: UP007
+    # At least one command in a list: the bus refuses an empty one (request.empty_batch).
+    batch: Any = Annotated[list[one], Field(min_length=1)]
+    adapter: TypeAdapter[Any] = TypeAdapter(Union[one, batch])  # noqa: UP007
     schema = adapter.json_schema(ref_template="#/components/schemas/{model}")
     defs = schema.pop("$defs", {})
     return schema, defs
