@@ -215,3 +215,36 @@ def test_open_and_close_an_election(site: Site) -> None:
     assert e.status == "closed" and e.elected == ("y2",)
     again = client.post("/elections/y-1/close", data={"csrf": csrf_of(form)})
     assert again.status_code == 409 and 'role="alert"' in again.text
+
+
+def test_appoint_an_organiser_with_a_new_account(site: Site) -> None:
+    client, page = _found(site, "@olga", "kronstadt", "Kronstadt soviet")
+    r = client.post(
+        "/councils/kronstadt/organise/appoint",
+        data={
+            "organiser": "@pavel",
+            "name": "Pavel",
+            "email": "pavel@example.org",
+            "csrf": csrf_of(page),
+        },
+    )
+    assert r.status_code == 200 and "@pavel organises the council" in text_of(r.text)
+    link = re.search(r"https://testserver/invitations/([A-Za-z0-9_%-]+)", r.text)
+    assert link
+    _, principal = site.accounts.accept(unquote(link.group(1)), PASSWORD)
+    assert principal.actor == "@pavel"
+    pavel = site.login("@pavel")
+    assert pavel.get("/councils/kronstadt/organise").status_code == 200
+    bad = client.post(
+        "/councils/kronstadt/organise/appoint",
+        data={"organiser": "not an id", "csrf": csrf_of(page)},
+    )
+    assert bad.status_code == 422 and 'id="error-appoint"' in bad.text
+    assert 'value="not an id"' in bad.text
+    again = client.post(
+        "/councils/kronstadt/organise/appoint",
+        data={"organiser": "@pavel", "csrf": csrf_of(page)},
+    )
+    assert again.status_code == 409
+    with site.backend.reading() as reading:
+        assert reading.view.organisers(CouncilId("kronstadt")) == ("@olga", "@pavel")

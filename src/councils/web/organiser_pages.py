@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from councils.api.backend import Backend
 from councils.counting import REGISTRY
 from councils.domain.entities import BASE_KINDS, KINDS
-from councils.domain.errors import CouncilError, NotFound, NotPermitted
+from councils.domain.errors import CouncilError, InvalidCommand, NotFound, NotPermitted
 from councils.domain.ids import Actor, CouncilId, ElectionId
 from councils.domain.view import StateView
 from councils.service.accounts import Principal
@@ -369,6 +369,62 @@ def router(backend: Backend) -> APIRouter:
             )
         return RedirectResponse(f"/elections/{quote(values['election'])}", status_code=303)
 
+    def _appoint(request: Request, council: str, form: Form) -> Response:
+        who = guard(request, council, form)
+        values = {k: one(form, k).strip() for k in ("organiser", "name", "email")}
+        actor = values["organiser"]
+        accounts = backend.accounts
+        # An organiser who is not a member (``@handle``) gets an account here, if the form gives
+        # a name and an e-mail and they have none: a member's account is made at registration.
+        new_account = (
+            accounts is not None
+            and actor.startswith("@")
+            and bool(values["email"])
+            and accounts.by_actor(actor) is None
+        )
+        try:
+            if new_account and not member_csv.valid_email(values["email"]):
+                raise InvalidCommand(
+                    "account.bad_email", f"“{values['email']}” is not an e-mail address", {}
+                )
+            if new_account and accounts is not None:
+                accounts.check_new([values["email"]])
+            backend.run(
+                [command(who, "organiser.appoint", council=council, organiser=actor)],
+                lambda rs, uow: None,
+            )
+            token = (
+                accounts.create(actor, values["name"] or actor, values["email"])
+                if new_account and accounts is not None
+                else None
+            )
+        except CouncilError as err:
+            return organise_page(
+                request,
+                council,
+                form="appoint",
+                values=values,
+                error=err.message[:1].upper() + err.message[1:] + ".",
+                status=status_of(err),
+            )
+        if token is not None:
+            return show(
+                "invitations.html",
+                request=request,
+                title="Organiser appointed",
+                council=council,
+                rows=[],
+                heading=f"{actor} organises the council",
+                links=[
+                    (actor, values["name"] or actor, values["email"], _invitation(request, token))
+                ],
+                download="",
+            )
+        return RedirectResponse(
+            f"/councils/{quote(council)}/organise?done=appointed", status_code=303
+        )
+
+    post("/councils/{council}/organise/appoint", _appoint)
     post("/councils/{council}/organise/constituency", _constituency)
     post("/councils/{council}/organise/member", _member)
     post("/councils/{council}/organise/import", _import)
