@@ -107,6 +107,7 @@ def test_a_ballot_cast_from_the_plain_form_is_in_the_state_once_and_its_receipt_
     )
     assert receipt_page.status_code == 200, text_of(receipt_page.text)
     assert "not kept on the server" in text_of(receipt_page.text)
+    assert receipt_page.headers["cache-control"] == "no-store"
     shown = re.search(r'<pre class="receipt"[^>]*>(.*?)</pre>', receipt_page.text, re.S)
     assert shown
     receipt_json = unescape(shown.group(1))

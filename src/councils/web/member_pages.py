@@ -45,6 +45,12 @@ __all__ = ["Form", "as_actor", "command", "one", "read_form", "router", "show", 
 #: A form as the handlers see it: field -> its values, in the order they were posted.
 Form = dict[str, list[str]]
 
+#: Pages that hold a secret for one person (a ranking, a receipt, invitation links): never
+#: kept in a cache, nor shown again by the browser's history from one.
+PRIVATE = frozenset(
+    {"ballot.html", "ballot_confirm.html", "ballot_receipt.html", "invitations.html"}
+)
+
 #: The largest receipt file "check my receipt" reads (a receipt is a few kilobytes).
 MAX_RECEIPT = 64 * 1024
 
@@ -91,7 +97,10 @@ def show(
 ) -> HTMLResponse:
     """:func:`render` for these pages: the footer's record size is optional here."""
     context.setdefault("record_size", None)
-    return render(template, status_code, request=request, **context)
+    response = render(template, status_code, request=request, **context)
+    if template in PRIVATE:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def status_of(err: CouncilError) -> int:
