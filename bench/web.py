@@ -56,6 +56,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -923,6 +924,10 @@ def run(args: argparse.Namespace, command_line: str) -> int:
     print(f"wrote the {SECTION[2:]!r} section of {out}")
     raw = OUT_DIR / "web.json" if args.out is None else args.out.with_suffix(".json")
     raw.write_text(json.dumps({"meta": meta, "figures": fig}, indent=1), encoding="utf-8")
+    if args.keep:
+        print(f"kept the database and the server's log in {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
     return 1 if checks.failures else 0
 
 
