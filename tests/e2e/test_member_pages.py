@@ -176,6 +176,9 @@ def test_refusals_of_the_cast_show_their_message_and_status(site: Site) -> None:
     assert "already" in text_of(again.text).lower()
     assert "You have voted in this election" in text_of(m4.get("/elections/e1/ballot").text)
     outsider = site.login("m6")  # Vyborg: not in Putilov's electorate
+    told = outsider.get("/elections/e1/ballot").text
+    assert "You are not in the electorate of Putilov works" in text_of(told)
+    assert 'name="rank-m1"' not in told
     r = outsider.post(
         "/elections/e1/ballot/confirm",
         data={"ranking": ["m1"], "csrf": site.csrf(outsider, "/elections/e1/ballot")},

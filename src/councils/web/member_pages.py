@@ -136,8 +136,15 @@ def router(backend: Backend) -> APIRouter:
                 context = ballot_context(reading.view, election)
             except NotFound as err:
                 return _missing(request, err)
-            voted = who.actor is not None and reading.view.has_voted(
-                ElectionId(election), MemberId(who.actor)
+            view = reading.view
+            member = (
+                MemberId(who.actor) if who.actor and view.has_member(MemberId(who.actor)) else None
+            )
+            voted = member is not None and view.has_voted(ElectionId(election), member)
+            # Said before the form rather than after a confirmed ballot is refused; the
+            # domain still decides (the electorate may change between the two).
+            eligible = member is not None and view.in_electorate(
+                context["page"].constituency.constituency, member
             )
             size = len(reading.record)
         return show(
@@ -149,6 +156,7 @@ def router(backend: Backend) -> APIRouter:
             errors=dict(errors or {}),
             error=error,
             voted=voted,
+            eligible=eligible,
             **context,
         )
 
