@@ -34,7 +34,7 @@ from councils.testing.scenarios import PUTILOV, VYBORG, petrograd
 
 BASE = ["putilov", "vyborg", "docks"]
 COUNCILS = ["city", "region", "exec"]
-HANDLES = ["@olga", "@ivan", "not an actor"]
+HANDLES = ["@olga", "@ivan", "@vera", "not an actor"]
 #: Commands that, made by an actor, need an organiser of the council (election.nominate: or
 #: the candidate themselves).
 ORGANISERS_ONLY = {"organiser.appoint", "election.open", "election.close"}
@@ -59,6 +59,7 @@ class CouncilMachine(RuleBasedStateMachine):
             council="city",
             seats=3,
         )
+        self.fed("organiser.appoint", council="city", organiser="@olga")
         self.members = [*PUTILOV, *VYBORG]
         self.next_member = 100
         self.next_election = 1
@@ -181,7 +182,7 @@ class CouncilMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def appoint(self, data: st.DataObject) -> None:
         organised = sorted({o for c in COUNCILS for o in self.fed.view.organisers(c)})  # type: ignore[arg-type]
-        actors: list[str | None] = [None, *organised, *self.members[:3]]
+        actors: list[str | None] = [None, None, *organised, *self.members[:2]]
         candidates = [*HANDLES, *self.members[:4]]
         self.run(data.draw(cs.organiser_appoint(COUNCILS, candidates, actors)))
 
@@ -189,7 +190,7 @@ class CouncilMachine(RuleBasedStateMachine):
     def act_as(self, data: st.DataObject, closing: bool) -> None:
         """Open or close an election as an organiser, or as someone who is not one."""
         organised = sorted({o for c in COUNCILS for o in self.fed.view.organisers(c)})  # type: ignore[arg-type]
-        actor = data.draw(st.sampled_from([*organised, *self.members[:3]]))
+        actor = data.draw(st.sampled_from(organised) | st.sampled_from(self.members[:3]))
         if closing and self.open_elections():
             command = data.draw(
                 cs.election_close(data.draw(st.sampled_from(self.open_elections())))
@@ -197,8 +198,10 @@ class CouncilMachine(RuleBasedStateMachine):
         else:
             election = f"e{self.next_election}"
             self.next_election += 1
-            constituency = data.draw(st.sampled_from(self.constituencies()))
-            command = data.draw(cs.election_open(election, [constituency], self.members))
+            free = [k for k in self.constituencies() if free_seats(self.fed.view, k)]  # type: ignore[arg-type]
+            constituency = data.draw(st.sampled_from(free or self.constituencies()))
+            pool = self.electorate(constituency) or self.members
+            command = data.draw(cs.election_open(election, [constituency], pool))
         self.run({**command, "actor": actor})
 
     @precondition(lambda self: bool(self.mandates()))
