@@ -9,7 +9,9 @@ Three checks, every failure reported (DESIGN.md: a report, not a bool):
 2. **The state**: the entries are replayed into an empty in-memory store
    (:func:`councils.service.replay.replay`), the stored state is read into another
    (:func:`councils.storage.load.load_state`), and their snapshots are compared row by row
-   (:func:`councils.storage.diff.differences`).
+   (:func:`councils.storage.diff.differences`): councils and their organisers, constituencies
+   and seats, factions, members, elections, petitions. The private account tables (accounts,
+   invitations, sessions, API tokens, failed logins) are not state: never read here.
 3. **What snapshots leave out**: seat rows agree with their constituency (numbers 1..seats,
    the denormalised council), and each open secret election holds one sealed ballot per voter.
 """
