@@ -471,3 +471,20 @@ def test_an_organiser_of_one_council_is_refused_in_another(
     assert r.status_code == 200, r.json()
     r = browser.post("/api/commands", json={**OPEN, "constituency": "putilov"}, headers=bearer)
     assert r.status_code == 200, r.json()  # putilov is in the city: Anna organises it
+
+
+def test_pages_holding_a_secret_are_not_cached_nor_sent_as_referer(
+    browser: TestClient, accounts: SqlAccounts
+) -> None:
+    token = accounts.create("m4", "Maria", "maria@example.org")
+    page = browser.get(f"/invitations/{token}")
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    csrf = _csrf(page.text)
+    browser.post(
+        f"/invitations/{token}", data={"password": PASSWORD, "confirm": PASSWORD, "csrf": csrf}
+    )
+    r = browser.post(
+        "/me/tokens", data={"label": "x", "csrf": _csrf(browser.get("/me/tokens").text)}
+    )
+    assert r.status_code == 201 and r.headers["cache-control"] == "no-store"

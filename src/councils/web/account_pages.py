@@ -10,7 +10,7 @@ made it, since it is never stored and cannot be shown again.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -37,6 +37,13 @@ def _store(backend: Backend) -> SqlAccounts:
     return backend.accounts
 
 
+def render_private(template: str, status_code: int, **context: Any) -> HTMLResponse:
+    """:func:`~councils.web.pages.render` for a page holding a secret (:func:`_private`)."""
+    response = render(template, status_code, **context)
+    _private(response)
+    return response
+
+
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -44,6 +51,14 @@ def _see_other(url: str) -> RedirectResponse:
 def _when(ms: int) -> str:
     """A time of the accounts' clock (ms since the epoch), in UTC, to the minute."""
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _private(response: Response) -> Response:
+    """A page holding a secret (an invitation link's token in its URL, a new API token):
+    never cached, and its address never sent on as a Referer."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _status(err: CouncilError) -> int:
@@ -140,7 +155,7 @@ def router(backend: Backend) -> APIRouter:
         try:
             invitation = _store(backend).invitation(token)
         except CouncilError as err:
-            return render(
+            return render_private(
                 "invitation.html",
                 err.http_status,
                 request=request,
@@ -150,7 +165,7 @@ def router(backend: Backend) -> APIRouter:
                 token=token,
                 min_length=MIN_PASSWORD,
             )
-        return render(
+        return render_private(
             "invitation.html",
             error.http_status if error is not None else 200,
             request=request,
@@ -200,7 +215,7 @@ def router(backend: Backend) -> APIRouter:
     ) -> HTMLResponse:
         who = auth.require(request)
         store = _store(backend)
-        return render(
+        return render_private(
             "tokens.html",
             error.http_status if error is not None else status,
             request=request,
