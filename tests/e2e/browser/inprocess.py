@@ -1,6 +1,7 @@
 """The site in this process for browser tests that need logins: uvicorn in a thread over a
-real SQLite federation with accounts (cheap Argon2id), plain HTTP (cookies not marked Secure).
-Imported as ``inprocess`` (pytest puts this folder on ``sys.path``)."""
+real SQLite federation with accounts (cheap Argon2id), plain HTTP on 127.0.0.1 with cookies
+marked Secure, as ``councils serve`` sets them (Chromium keeps Secure cookies from 127.0.0.1,
+a secure context). Imported as ``inprocess`` (pytest puts this folder on ``sys.path``)."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def serve_site(tmp_path: Path, setup: Sequence[Mapping[str, object]] = ()) -> It
         per_thread(bootstrap.open_uow(url)),
         accounts=accounts,
         read_factory=bootstrap.open_reader(url),
-        secure_cookies=False,
+        secure_cookies=True,
     )
     backend = app.state.backend
     assert isinstance(backend, Backend)

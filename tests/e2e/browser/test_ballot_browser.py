@@ -118,6 +118,8 @@ AXE_PAGES = [
     "/councils/new",
     "/councils/city/organise",
     "/elections/e1/close",
+    "/me/tokens",
+    "/login",
 ]
 
 
@@ -152,5 +154,23 @@ def test_axe_finds_no_serious_violation_on_the_member_and_organiser_pages(
         failures += [
             f"{step}: {v['id']} ({v['help']}): {v['nodes'][0]['target']}" for v in blocking
         ]
+    # the account pages a member sees before logging in: an invitation, a refused login
+    fresh = site.new_page(browser)
+    fresh.goto(f"/invitations/{site.accounts.create('m4', 'Dora', 'dora@example.org')}")
+    failures += _axe(fresh, axe_path, "invitation")
+    fresh.goto("/login")
+    fresh.fill("#email", "dora@example.org")
+    fresh.fill("#password", "not her password")
+    fresh.get_by_role("button", name="Log in").click()
+    assert "wrong e-mail address or password" in fresh.inner_text("main")
+    failures += _axe(fresh, axe_path, "refused login")
+    fresh.context.close()
     page.context.close()
     assert not failures, "\n".join(failures)
+
+
+def _axe(page: Any, axe_path: Path, what: str) -> list[str]:
+    page.add_script_tag(path=str(axe_path))
+    result = page.evaluate("async () => await axe.run(document)")
+    blocking = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [f"{what}: {v['id']} ({v['help']}): {v['nodes'][0]['target']}" for v in blocking]
