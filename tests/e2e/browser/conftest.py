@@ -23,7 +23,7 @@ from serving import serve
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = Path(os.environ.get("COUNCILS_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-#: Full-page screenshots land here (git-ignored); the README's two are copied by hand into
+#: Full-page screenshots land here (git-ignored); the README's three are copied by hand into
 #: docs/screenshots/.
 ARTIFACTS = ROOT / "tests" / "artifacts"
 #: Playwright's default for each action and navigation, in milliseconds.
