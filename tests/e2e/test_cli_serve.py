@@ -46,8 +46,15 @@ def test_demo_builds_on_sqlite_and_serves_the_front_page(tmp_path: Path) -> None
     assert all("@organiser" in c["organisers"] for c in state["councils"])
     assert member.actor is not None
     with bootstrap.read_state(url) as view:
-        assert view.in_electorate("putilov", member.actor)  # type: ignore[arg-type]
+        # the member is in the workplace whose election is open and in the district where a
+        # petition is under way, and the output says where to vote and where to sign
+        assert view.in_electorate("renault", member.actor)  # type: ignore[arg-type]
+        assert view.in_electorate("vyborg", member.actor)  # type: ignore[arg-type]
         assert view.member(member.actor).name in server.output  # type: ignore[arg-type]
+    assert f"{base}/elections/renault-1917/ballot" in server.output
+    assert f"{base}/constituencies/vyborg/recall" in server.output
+    assert "1 under way" in server.output
+    assert "Petrograd Soviet: 96 of 99 seats held" in server.output
     # a second run replaces the file rather than failing on the existing federation
     with serve(["demo"], tmp_path) as again:
         assert get(again.base + "/health")[0] == 200

@@ -265,20 +265,24 @@ def test_an_operator_account_acts_with_no_actor(accounts: SqlAccounts) -> None:
 
 
 def test_the_demo_member_is_free_to_act_in_their_constituency() -> None:
-    from councils.cli.demo_accounts import demo_member
+    from councils.cli.demo_accounts import DemoMember, demo_member
     from councils.testing.scenarios import petrograd
 
     fed = petrograd()
     fed("election.open", election="e1", constituency="putilov", candidates=["m1", "m2"])
-    fed("ballot.cast", election="e1", voter="m1", ranking=["m1"])
-    # m1 voted in the open election: m2 can still vote
-    assert demo_member(fed.view, "putilov") == "m2"  # type: ignore[arg-type]
-    for voter in ("m2", "m3", "m4", "m5"):
+    fed("ballot.cast", election="e1", voter="m3", ranking=["m1"])
+    # m1 and m2 stand, m3 voted: m4 is the first who can still vote (and nobody can sign yet)
+    assert demo_member(fed.view) == DemoMember("m4", "e1", None)  # type: ignore[arg-type]
+    for voter in ("m1", "m2", "m4", "m5"):
         fed("ballot.cast", election="e1", voter=voter, ranking=["m1", "m2"])
     fed("election.close", election="e1")
     fed("recall.sign", constituency="putilov", delegate="m1", signer="m3")
-    # m1 and m2 hold the seats, m3 signed: m4 can still sign
-    assert demo_member(fed.view, "putilov") == "m4"  # type: ignore[arg-type]
+    # m1 and m2 hold the seats, m3 signed, no election is open: m4 can still sign
+    assert demo_member(fed.view) == DemoMember("m4", None, "putilov")  # type: ignore[arg-type]
+    fed("election.open", election="e2", constituency="vyborg", candidates=["m6"])
+    fed("member.join", member="m5", constituency="vyborg")
+    # m5 is in both: the one member who can vote (in vyborg) and sign (in putilov)
+    assert demo_member(fed.view) == DemoMember("m5", "e2", "putilov")  # type: ignore[arg-type]
 
 
 def test_the_demo_makes_two_logins_with_known_passwords() -> None:

@@ -1,5 +1,6 @@
 """The demo federation's builder (councils.sim.demo): deterministic, the shape the issue asks
-for, and, run through the real bus, every council seated and some petitions under way."""
+for, and, run through the real bus, every council seated, some petitions under way and one
+election left open, in a workplace that joined late, for a member to vote in."""
 
 from __future__ import annotations
 
@@ -7,11 +8,19 @@ from collections import Counter
 
 import pytest
 
-from councils.domain.ids import ConstituencyId, CouncilId
+from councils.domain.ids import ConstituencyId, CouncilId, ElectionId
 from councils.service import execute
 from councils.sim.demo import DemoBuilder, seats_for
 from councils.sim.demo_build import DemoSummary, build_demo
-from councils.sim.demo_data import CITIES, DEMO_ORGANISER, EXECUTIVE, FACTIONS, REGION
+from councils.sim.demo_data import (
+    CITIES,
+    DEMO_ORGANISER,
+    EXECUTIVE,
+    FACTIONS,
+    LATE,
+    LATE_COUNCIL,
+    REGION,
+)
 from councils.testing import FixedSupply, InMemoryUnitOfWork
 
 
@@ -108,10 +117,13 @@ def test_run_through_the_bus_every_council_has_its_seats_filled(
         seats = [
             s
             for k in view.constituencies_electing(council.council)
+            if k.constituency != LATE.constituency
             for s in view.seats(k.constituency)
         ]
         assert seats and all(s.holder is not None for s in seats), council.council
-    assert all(e.status == "closed" for e in view.elections())
+    assert all(
+        e.status == "closed" for e in view.elections() if e.constituency != LATE.constituency
+    )
     # the executive is elected by the congress, which the three city soviets elect
     (exec_k,) = view.constituencies_electing(CouncilId(EXECUTIVE[0]))
     assert exec_k.of == REGION[0]
@@ -151,13 +163,58 @@ def test_run_through_the_bus_some_petitions_are_open_below_threshold(
     assert len(summary.petitions) == len(petitions)
 
 
+def test_run_through_the_bus_the_late_workplace_s_election_is_open_with_some_ballots_in(
+    built: tuple[InMemoryUnitOfWork, DemoSummary],
+) -> None:
+    uow, summary = built
+    view = uow.view
+    late = view.constituency(ConstituencyId(LATE.constituency))
+    assert (late.council, late.kind) == (LATE_COUNCIL, "workplace")
+    assert all(s.holder is None for s in view.seats(late.constituency))
+    (election,) = view.open_elections(late.constituency)
+    assert election.election == ElectionId("renault-1917")
+    assert len(election.candidates) > len(election.seats) == late.seats
+    voted, electorate = view.turnout(election.election), view.electorate_size(late.constituency)
+    assert 0.3 * electorate <= voted <= 0.55 * electorate
+    assert summary.open_elections == [("renault-1917", LATE.name, late.seats, voted, electorate)]
+    assert summary.elections == sum(1 for e in view.elections()) - 1
+    # some of its members live in the district, where a petition is under way
+    district = ConstituencyId(str(LATE.district))
+    both = [
+        m
+        for m in view.members()
+        if set(view.memberships(m.member)) == {late.constituency, district}
+    ]
+    assert both and view.petitions_in(district)
+
+
+def test_the_late_workplace_draws_its_own_members_and_changes_nothing_else() -> None:
+    builder = DemoBuilder()
+    assert {p.home for p in builder.late_people} == {LATE.constituency}
+    assert builder.late_people[0].member == f"m{len(builder.people) + 1:05d}"
+    assert not {p.member for p in builder.late_people} & {m for m in builder.electorates["vyborg"]}
+    assert len(builder.late_joins) > 0.3 * len(builder.late_people)
+    # it joins last, after the petitions
+    assert [s.name for s in builder.stages()][-2:] == [
+        "recall petitions",
+        "the Russian Renault Works joins, its election opens",
+    ]
+    late = builder.late_election()
+    assert not any(c["command"] == "election.close" for c in late)
+    assert late == DemoBuilder().late_election()
+
+
 def test_the_full_demo_builds_in_memory_in_seconds() -> None:
     uow = InMemoryUnitOfWork()
     summary = build_demo(lambda: uow)
-    assert summary.members >= 4000 and summary.city_constituencies == 40
+    assert summary.members >= 4000 and summary.city_constituencies == 41
     assert summary.seconds < 30
     assert {c[0]: c[2] for c in summary.councils}["petrograd"] > 60
-    assert all(seats == held for _, _, seats, held in summary.councils)
+    # every seat is held but the late workplace's three, whose election is under way
+    assert [(c, seats - held) for c, _, seats, held in summary.councils if seats != held] == [
+        ("petrograd", 3)
+    ]
+    assert [e[0] for e in summary.open_elections] == ["renault-1917"]
     assert summary.record == len(uow.record)
     assert uow.view.has_constituency(ConstituencyId("putilov"))
 

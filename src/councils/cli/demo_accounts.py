@@ -7,10 +7,12 @@ makes an account by itself.
 - ``@organiser`` ("Demo organiser", organiser@demo.invalid): the demo appoints this handle
   organiser of every council (:data:`councils.sim.demo_data.DEMO_ORGANISER`), so it can create
   constituencies, register members and open and close elections anywhere in the demo.
-- A member of the Putilov Works (member@demo.invalid): active, holding no seat, who has not
-  signed the Putilov petition, so they can sign it (or vote, if an election is open there).
-  Chosen from the built state, not by a fixed id, so a change of the demo's seed or data
-  still yields someone who can act.
+- A member (member@demo.invalid), active and holding no seat, who can vote in an election
+  under way (the demo leaves the Russian Renault Works' open) and sign a recall petition under
+  way (many of that works' members live in the Vyborg District, where one is), having done
+  neither yet. Chosen from the built state, not by a fixed id, so a change of the demo's seed or
+  data still yields someone who can act; :func:`demo_member` says what they can do, and
+  ``councils demo`` prints where.
 
 ``.invalid`` is the top-level domain reserved never to exist (RFC 2606): nothing can be sent to
 these addresses.
@@ -22,20 +24,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from councils.domain.errors import NotFound
-from councils.domain.ids import ConstituencyId, MemberId
+from councils.domain.ids import ConstituencyId, ElectionId, MemberId
 from councils.domain.view import StateView
 from councils.service.uow import UnitOfWork
 from councils.sim.demo_data import DEMO_ORGANISER
 from councils.storage.accounts import SqlAccounts
 
 __all__ = [
-    "DEMO_CONSTITUENCY",
     "MEMBER_EMAIL",
     "MEMBER_PASSWORD",
     "ORGANISER",
     "ORGANISER_EMAIL",
     "ORGANISER_PASSWORD",
     "DemoLogin",
+    "DemoMember",
     "demo_member",
     "make_demo_accounts",
 ]
@@ -46,64 +48,99 @@ ORGANISER_EMAIL = "organiser@demo.invalid"
 ORGANISER_PASSWORD = "organiser-demo-1917"
 MEMBER_EMAIL = "member@demo.invalid"
 MEMBER_PASSWORD = "member-demo-1917"
-#: Where the demo member works.
-DEMO_CONSTITUENCY = ConstituencyId("putilov")
 
 
 @dataclass(frozen=True)
 class DemoLogin:
-    """One login to print: who it is, and how to log in."""
+    """One login to print: who it is, how to log in, and (for the member) what they can do:
+    the open election they can vote in and the constituency whose recall petition they can
+    sign, if any."""
 
     role: str
     actor: str
     name: str
     email: str
     password: str
+    election: ElectionId | None = None
+    recall: ConstituencyId | None = None
 
 
-def demo_member(view: StateView, constituency: ConstituencyId = DEMO_CONSTITUENCY) -> MemberId:
-    """A member of ``constituency`` who can act there now: active, in its electorate, holding
-    no seat in it, not yet voted in its open election (if any), not a signer of its petitions
-    (so they can sign one). The first such by id, so the choice is the same on every run."""
-    if not view.has_constituency(constituency):
-        raise NotFound(
-            "constituency.not_found",
-            f"the demo has no constituency {constituency}",
-            {"constituency": constituency},
-        )
-    holders = {s.holder for s in view.seats(constituency)}
-    signers = {
-        s
-        for p in view.petitions_in(constituency)
-        for s in view.signatures(constituency, p.delegate)
-    }
-    open_elections = view.open_elections(constituency)
-    candidates = sorted(
-        m.member
-        for m in view.members()
-        if m.active
-        and m.member not in holders
-        and m.member not in signers
-        and view.in_electorate(constituency, m.member)
-        and not any(view.has_voted(e.election, m.member) for e in open_elections)
+@dataclass(frozen=True)
+class DemoMember:
+    """The demo member and what they can do now: an open election they have not voted in, a
+    constituency where they can sign a petition they have not signed (``None`` if none)."""
+
+    member: MemberId
+    election: ElectionId | None
+    recall: ConstituencyId | None
+
+
+def demo_member(view: StateView) -> DemoMember:
+    """A member who can act: active, holding no seat, free to vote in an open election of one
+    of their constituencies (not voted, not a candidate) and to sign a recall petition in one of
+    them (not signed, not a delegate of it). One who can do both if anyone can, else one or the
+    other, else any active member; the first such by id, the first election and petition by
+    id, so the choice is the same on every run."""
+    elections = sorted(
+        (e for e in view.elections() if e.status == "open"), key=lambda e: e.election
     )
-    if not candidates:
-        raise NotFound(
-            "member.not_found",
-            f"no member of {constituency} is free to act in the demo",
-            {"constituency": constituency},
+    petitions = sorted(view.petitions(), key=lambda p: (p.constituency, p.delegate))
+    signers = {
+        (p.constituency, p.delegate): set(view.signatures(p.constituency, p.delegate))
+        for p in petitions
+    }
+    delegates = {p.constituency: {s.holder for s in view.seats(p.constituency)} for p in petitions}
+    best: tuple[int, DemoMember] | None = None
+    for m in sorted(view.members(), key=lambda m: m.member):
+        if not m.active or view.seats_held_by(m.member):
+            continue
+        mine = set(view.memberships(m.member))
+        vote = next(
+            (
+                e.election
+                for e in elections
+                if e.constituency in mine
+                and m.member not in e.candidates
+                and not view.has_voted(e.election, m.member)
+            ),
+            None,
         )
-    return candidates[0]
+        sign = next(
+            (
+                p.constituency
+                for p in petitions
+                if view.in_electorate(p.constituency, m.member)
+                and m.member not in delegates[p.constituency]
+                and m.member not in signers[p.constituency, p.delegate]
+            ),
+            None,
+        )
+        score = (vote is not None) + (sign is not None)
+        if best is None or score > best[0]:
+            best = (score, DemoMember(m.member, vote, sign))
+            if score == 2:
+                break
+    if best is None:
+        raise NotFound("member.not_found", "the demo has no active member free to act", {})
+    return best[1]
 
 
 def make_demo_accounts(factory: Callable[[], UnitOfWork], accounts: SqlAccounts) -> list[DemoLogin]:
     """Make the demo's organiser and member accounts with their known passwords."""
     with factory() as uow:
-        member = demo_member(uow.view)
-        name = uow.view.member(member).name
+        chosen = demo_member(uow.view)
+        name = uow.view.member(chosen.member).name
     logins = [
         DemoLogin("organiser", ORGANISER, ORGANISER_NAME, ORGANISER_EMAIL, ORGANISER_PASSWORD),
-        DemoLogin("member", member, name, MEMBER_EMAIL, MEMBER_PASSWORD),
+        DemoLogin(
+            "member",
+            chosen.member,
+            name,
+            MEMBER_EMAIL,
+            MEMBER_PASSWORD,
+            chosen.election,
+            chosen.recall,
+        ),
     ]
     for login in logins:
         invitation = accounts.create(login.actor, login.name, login.email)

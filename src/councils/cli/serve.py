@@ -94,6 +94,15 @@ def _print_logins(logins: list[DemoLogin], url: str) -> None:
         who = f"{login.name} ({login.actor})" if login.role == "member" else login.name
         echo(f"  as the demo {login.role}, {who}:")
         echo(f"    e-mail {login.email}   password {login.password}")
+        # what the member can try: the two things a member does on the site, voting and recall
+        tries = []
+        if login.election is not None:
+            tries.append(("vote in the open election", f"/elections/{login.election}/ballot"))
+        if login.recall is not None:
+            tries.append(("sign a recall petition", f"/constituencies/{login.recall}/recall"))
+        for i, (what, path) in enumerate(tries):
+            label = f"{'then' if i == 0 else 'and'} {what}:"
+            echo(f"    {label:32} {url}{path}")
     echo("")
 
 
@@ -110,9 +119,14 @@ def _print_summary(s: DemoSummary, url: str, where: Path) -> None:
     for _cid, name, seats, held in s.councils:
         echo(f"  {name}: {held} of {seats} seats held")
     echo(
-        f"  {s.elections} elections held and counted, {s.ballots:,} ballots; "
-        f"{len(s.petitions)} recall petitions under way"
+        f"  {s.elections} elections held and counted, {len(s.open_elections)} under way, "
+        f"{s.ballots:,} ballots; {len(s.petitions)} recall petitions under way"
     )
+    for election, name, seats, cast, electorate in s.open_elections:
+        echo(
+            f"  under way: {name} ({election}), {seats} seats vacant, "
+            f"{cast} of {electorate} have voted"
+        )
     echo(f"  {s.record:,} entries on the public record; check them with")
     echo(f"  councils --db sqlite:///{where} verify")
     echo("")
@@ -120,6 +134,9 @@ def _print_summary(s: DemoSummary, url: str, where: Path) -> None:
     echo(f"  {url}/                          the federation, from the executive down")
     echo(f"  {url}/councils/petrograd        the Petrograd Soviet: seats, holders, petitions")
     echo(f"  {url}/elections/putilov-1917    a count of the Putilov Works, round by round")
+    for election, name, *_ in s.open_elections[:1]:
+        path = f"/elections/{election}"
+        echo(f"  {url}{path:<26} {name}: open, its candidates, the turnout")
     echo(f"  {url}/api/state                 the same as JSON;  {url}/docs  the API")
     echo("")
 
@@ -142,9 +159,10 @@ def demo(
 ) -> None:
     """Build a demo federation and serve it at http://127.0.0.1:PORT.
 
-    A city soviet of 40 workplaces and districts and two smaller ones, four factions, a
-    regional congress and its executive, every election held and counted, some recall
-    petitions under way. Built on SQLite in DB (./councils-demo.db), replaced on every run.
+    A city soviet of 41 workplaces and districts and two smaller ones, four factions, a
+    regional congress and its executive, every election held and counted but one still under
+    way, some recall petitions under way. Built on SQLite in DB (./councils-demo.db), replaced
+    on every run.
     """
     _fresh(db)
     url = f"sqlite:///{db}"

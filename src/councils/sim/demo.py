@@ -4,8 +4,10 @@
 workplaces and districts (the largest, Petrograd, by forty of them, with thousands of members and
 some members in a workplace *and* a district), four factions of clearly different strength, a
 regional congress elected by the three soviets (constituencies of kind ``council``), an
-executive elected by the congress, every election held and counted, and a few recall petitions
-under way, below their thresholds. ``@organiser``
+executive elected by the congress, every election held and counted, a few recall petitions
+under way, below their thresholds, and, last, one workplace that joins the Petrograd Soviet late
+(:data:`~councils.sim.demo_data.LATE`, the Russian Renault Works): its seats vacant, its election
+open, some ballots in, so that a member can still vote. ``@organiser``
 (:data:`~councils.sim.demo_data.DEMO_ORGANISER`) organises every council, appointed by the
 operator. The world it is set in is :mod:`councils.sim.demo_data`.
 
@@ -37,6 +39,8 @@ from councils.sim.demo_data import (
     EXECUTIVE,
     FACTIONS,
     FEMALE,
+    LATE,
+    LATE_COUNCIL,
     MALE,
     REGION,
     SURNAMES,
@@ -52,12 +56,17 @@ Command = dict[str, object]
 MEMBERS_PER_SEAT = 45
 #: Share of a workplace's members who also live in (and join) its district.
 ALSO_IN_DISTRICT = 0.22
+#: Share of the late workplace's members who live in (and join) its district: many more than
+#: elsewhere, the works being on the Vyborg side among its workers' homes.
+LATE_ALSO_IN_DISTRICT = 0.45
+#: Share of the late workplace's electorate who have voted when the demo ends.
+LATE_TURNOUT = (0.35, 0.5)
 #: Share of members who belong to no faction.
 INDEPENDENT = 0.13
 #: A voter ranks every candidate whose appeal to them (affinity + noise) is above this.
 RANK_CUTOFF = 1.6
 
-_START = datetime.fromisoformat("1917-09-01T09:00:00+03:00")
+_START = datetime.fromisoformat("1917-09-01T00:00:00+03:00")
 _FACTION_INDEX = {f.faction: i for i, f in enumerate(FACTIONS)}
 
 
@@ -88,6 +97,10 @@ class DemoBuilder:
 
     ``scale`` shrinks (or grows) every constituency's membership, for tests that run the whole
     build through the bus quickly; the shape (places, factions, tiers) stays the same.
+
+    ``people`` and ``joins`` are the members registered in September (in :attr:`places`);
+    ``late_people`` and ``late_joins`` those of the late workplace, drawn from their own random
+    stream, so adding it changed nothing else.
     """
 
     def __init__(self, seed: int = DEFAULT_SEED, scale: float = 1.0) -> None:
@@ -96,14 +109,17 @@ class DemoBuilder:
         self.places: tuple[PlaceSpec, ...] = tuple(p for city in CITIES for p in city.places)
         self._city_of = {p.constituency: city.council for city in CITIES for p in city.places}
         self.people, self.joins = self._people()
+        self.late_people, self.late_joins = self._members_of(
+            self._rng("late people"), LATE, len(self.people), LATE_ALSO_IN_DISTRICT
+        )
         self.electorates = self._electorates()
-        self.faction_of = {p.member: p.faction for p in self.people}
+        self.faction_of = {p.member: p.faction for p in [*self.people, *self.late_people]}
 
     # ------------------------------------------------------------------ stages
 
     def stages(self) -> list[Stage]:
         """Every stage, in order: shape, members, base elections (city by city), the congress,
-        the executive, the petitions."""
+        the executive, the petitions, the late workplace."""
         region, executive = CouncilId(REGION[0]), CouncilId(EXECUTIVE[0])
         stages = [
             Stage("councils, factions and constituencies", lambda view: self.structure()),
@@ -122,10 +138,13 @@ class DemoBuilder:
             Stage(f"election of the {EXECUTIVE[1]}", lambda v: self.council_elections(v, executive))
         )
         stages.append(Stage("recall petitions", self.petitions))
+        stages.append(
+            Stage(f"the {LATE.name} joins, its election opens", lambda view: self.late_election())
+        )
         return stages
 
     def structure(self) -> list[Command]:
-        at = _at(0)
+        at = _at(0, 9 / 24)
         out: list[Command] = [
             {"command": "council.create", "council": c.council, "name": c.name, "at": at}
             for c in CITIES
@@ -197,7 +216,7 @@ class DemoBuilder:
                 "member": p.member,
                 "name": p.name,
                 "constituency": p.home,
-                "at": _at(1, i / total * 6),
+                "at": _at(1, 9 / 24 + i / total * 6),
             }
             if p.faction is not None:
                 command["faction"] = p.faction
@@ -208,7 +227,7 @@ class DemoBuilder:
                     "command": "member.join",
                     "member": member,
                     "constituency": district,
-                    "at": _at(1, (len(self.people) + j) / total * 6),
+                    "at": _at(1, 9 / 24 + (len(self.people) + j) / total * 6),
                 }
             )
         return out
@@ -232,7 +251,7 @@ class DemoBuilder:
             casts += _ballots(
                 rng, election, electorate, candidates, self.faction_of, rng.uniform(0.62, 0.88)
             )
-        return _day(rng, opens, casts, day)
+        return _day(rng, opens, casts, day, 8)
 
     def council_elections(self, view: StateView, council: CouncilId) -> list[Command]:
         """The elections to ``council`` by the councils below it: each ``council``
@@ -253,7 +272,7 @@ class DemoBuilder:
             casts += _ballots(
                 rng, election, electorate, candidates, faction_of, rng.uniform(0.93, 1.0)
             )
-        return _day(rng, opens, casts, day)
+        return _day(rng, opens, casts, day, 10)
 
     def petitions(self, view: StateView) -> list[Command]:
         """Recall petitions under way against a few delegates: four in Petrograd workplaces and
@@ -293,7 +312,7 @@ class DemoBuilder:
                         "constituency": cid,
                         "delegate": delegate,
                         "signer": signer,
-                        "at": _at(30 + n, i / max(1, len(signers)) * 0.5),
+                        "at": _at(30 + n, 9 / 24 + i / max(1, len(signers)) * 0.5),
                     }
                 )
             if n == 0 and len(signers) > 2:
@@ -303,10 +322,64 @@ class DemoBuilder:
                         "constituency": cid,
                         "delegate": delegate,
                         "signer": signers[1],
-                        "at": _at(30 + n, 0.6),
+                        "at": _at(30 + n, 9 / 24 + 0.6),
                     }
                 )
         return out
+
+    def late_election(self) -> list[Command]:
+        """The Russian Renault Works joins the Petrograd Soviet in October: the constituency is
+        created (its seats vacant), its workers register on the 6th, those who live on the
+        Vyborg side join the Vyborg District on the 7th, and on the 8th its election opens at 8
+        and ballots come in through the morning. It is not closed: the demo ends with it under
+        way, a third to a half of the electorate having voted."""
+        rng = self._rng("late election")
+        day = 36
+        cid = LATE.constituency
+        seats = seats_for(self.size(LATE))
+        out: list[Command] = [
+            {
+                "command": "constituency.create",
+                "constituency": cid,
+                "name": LATE.name,
+                "kind": LATE.kind,
+                "council": LATE_COUNCIL,
+                "seats": seats,
+                "at": _at(day, 9 / 24),
+            }
+        ]
+        people, joins = self.late_people, self.late_joins
+        for i, p in enumerate(people):
+            command: Command = {
+                "command": "member.register",
+                "member": p.member,
+                "name": p.name,
+                "constituency": cid,
+                "at": _at(day, 10 / 24 + i / len(people) * 8 / 24),
+            }
+            if p.faction is not None:
+                command["faction"] = p.faction
+            out.append(command)
+        for j, (member, district) in enumerate(joins):
+            out.append(
+                {
+                    "command": "member.join",
+                    "member": member,
+                    "constituency": district,
+                    "at": _at(day + 1, 10 / 24 + j / max(1, len(joins)) * 6 / 24),
+                }
+            )
+        electorate = [p.member for p in people]
+        candidates = _nominate(rng, electorate, self.faction_of, seats)
+        election = _election_id(cid)
+        out.append(_open(election, cid, candidates, _at(day + 2, 8 / 24)))
+        casts = _ballots(
+            rng, election, electorate, candidates, self.faction_of, rng.uniform(*LATE_TURNOUT)
+        )
+        rng.shuffle(casts)
+        for i, cast in enumerate(casts):
+            cast["at"] = _at(day + 2, 9 / 24 + i / max(1, len(casts)) * 4 / 24)
+        return out + casts
 
     # ------------------------------------------------------------------ the people
 
@@ -318,15 +391,27 @@ class DemoBuilder:
         people: list[_Person] = []
         joins: list[tuple[str, str]] = []
         for place in self.places:
-            weights = _lean(rng, place)
-            for _ in range(self.size(place)):
-                member = f"m{len(people) + 1:05d}"
-                faction = None
-                if rng.random() >= INDEPENDENT:
-                    faction = rng.choices([f.faction for f in FACTIONS], weights)[0]
-                people.append(_Person(member, _name(rng), place.constituency, faction))
-                if place.district is not None and rng.random() < ALSO_IN_DISTRICT:
-                    joins.append((member, place.district))
+            more, also = self._members_of(rng, place, len(people), ALSO_IN_DISTRICT)
+            people += more
+            joins += also
+        return people, joins
+
+    def _members_of(
+        self, rng: random.Random, place: PlaceSpec, before: int, also: float
+    ) -> tuple[list[_Person], list[tuple[str, str]]]:
+        """The members registered in ``place`` (numbered on from ``before``), and which of them
+        also join its district (a share ``also``)."""
+        weights = _lean(rng, place)
+        people: list[_Person] = []
+        joins: list[tuple[str, str]] = []
+        for _ in range(self.size(place)):
+            member = f"m{before + len(people) + 1:05d}"
+            faction = None
+            if rng.random() >= INDEPENDENT:
+                faction = rng.choices([f.faction for f in FACTIONS], weights)[0]
+            people.append(_Person(member, _name(rng), place.constituency, faction))
+            if place.district is not None and rng.random() < also:
+                joins.append((member, place.district))
         return people, joins
 
     def _electorates(self) -> dict[str, list[str]]:
@@ -350,7 +435,7 @@ def _static(make: Callable[[str], list[Command]], arg: str, view: StateView) -> 
 
 
 def _at(day: float, fraction: float = 0.0) -> str:
-    """A timestamp ``day`` days (and ``fraction`` of a day) after 1 September 1917, 9:00."""
+    """A timestamp on ``day`` (1 is 1 September 1917), ``fraction`` of the day after midnight."""
     return (_START + timedelta(days=day - 1 + fraction)).isoformat()
 
 
@@ -369,13 +454,15 @@ def _open(election: str, constituency: str, candidates: Sequence[str], at: str) 
 
 
 def _day(
-    rng: random.Random, opens: list[Command], casts: list[Command], day: float
+    rng: random.Random, opens: list[Command], casts: list[Command], day: float, hour: int
 ) -> list[Command]:
-    """Opens at the start, ballots shuffled across constituencies and stamped through the day,
-    closes at the end: the record reads as one election day."""
+    """Opens at ``hour`` (the opens are stamped so), ballots shuffled across constituencies and
+    stamped from an hour later until 7 in the evening, closes at 8: the record reads as one
+    election day."""
     rng.shuffle(casts)
+    first, span = (hour + 1) / 24, (19 - hour - 1) / 24
     for i, cast in enumerate(casts):
-        cast["at"] = _at(day, 9 / 24 + i / max(1, len(casts)) * 10 / 24)
+        cast["at"] = _at(day, first + i / max(1, len(casts)) * span)
     closes: list[Command] = [
         {"command": "election.close", "election": o["election"], "at": _at(day, 20 / 24)}
         for o in opens

@@ -12,7 +12,7 @@ from councils.domain.context import Supply
 from councils.service.bus import execute
 from councils.service.uow import UnitOfWork
 from councils.sim.demo import DEFAULT_SEED, DemoBuilder
-from councils.sim.demo_data import CITIES, EXECUTIVE, FACTIONS, REGION
+from councils.sim.demo_data import CITIES, EXECUTIVE, FACTIONS, LATE_COUNCIL, REGION
 
 __all__ = ["DemoSummary", "build_demo"]
 
@@ -20,7 +20,11 @@ __all__ = ["DemoSummary", "build_demo"]
 @dataclass(frozen=True)
 class DemoSummary:
     """What the demo built. ``councils`` is (id, name, seats, held), cities first, the
-    executive last; ``petitions`` is (constituency, delegate's name, signatures, threshold)."""
+    executive last; ``elections`` counts those held and counted, ``open_elections`` is
+    (election, constituency's name, seats, ballots cast, electorate) of those still under way;
+    ``petitions`` is (constituency, delegate's name, signatures, threshold). ``members`` and
+    ``memberships`` count the late workplace's members too; ``base_constituencies`` and
+    ``city_constituencies`` (Petrograd's) count its constituency."""
 
     members: int
     memberships: int
@@ -29,6 +33,7 @@ class DemoSummary:
     factions: list[tuple[str, int]]
     councils: list[tuple[str, str, int, int]]
     elections: int
+    open_elections: list[tuple[str, str, int, int, int]]
     ballots: int
     petitions: list[tuple[str, str, int, int]]
     commands: int
@@ -86,19 +91,32 @@ def build_demo(
                     p.needed(size),
                 )
             )
-        elections = sum(1 for _ in view.elections())
+        elections = sum(1 for e in view.elections() if e.status == "closed")
+        open_elections: list[tuple[str, str, int, int, int]] = [
+            (
+                e.election,
+                view.constituency(e.constituency).name,
+                len(e.seats),
+                view.turnout(e.election),
+                view.electorate_size(e.constituency),
+            )
+            for e in sorted(view.elections(), key=lambda e: e.election)
+            if e.status == "open"
+        ]
         record = len(uow.record)
-    strength = Counter(p.faction for p in builder.people if p.faction is not None)
+    people = [*builder.people, *builder.late_people]
+    strength = Counter(p.faction for p in people if p.faction is not None)
     order = [c.council for c in CITIES] + [REGION[0], EXECUTIVE[0]]
     councils.sort(key=lambda c: order.index(c[0]) if c[0] in order else len(order))
     return DemoSummary(
-        members=len(builder.people),
-        memberships=len(builder.people) + len(builder.joins),
-        base_constituencies=len(builder.places),
-        city_constituencies=len(CITIES[0].places),
+        members=len(people),
+        memberships=len(people) + len(builder.joins) + len(builder.late_joins),
+        base_constituencies=len(builder.places) + 1,
+        city_constituencies=len(CITIES[0].places) + int(CITIES[0].council == LATE_COUNCIL),
         factions=[(f.name, strength[f.faction]) for f in FACTIONS],
         councils=councils,
         elections=elections,
+        open_elections=open_elections,
         ballots=ballots,
         petitions=petitions,
         commands=commands,

@@ -3,8 +3,9 @@
 Kept apart from the builder (:mod:`councils.sim.demo`) so that the builder reads as the rules it
 follows and this file as the world it follows them in: a northern region of 1917, with the
 Petrograd soviet elected by forty workplaces and districts, two smaller city soviets (Kronstadt,
-Shlisselburg), a regional congress elected by the three and an executive elected by the congress.
-The numbers are invented; only the names are historical.
+Shlisselburg), a regional congress elected by the three and an executive elected by the congress,
+and one workplace that joins the Petrograd soviet late (:data:`LATE`). The numbers are invented;
+only the names are historical.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ __all__ = [
     "EXECUTIVE",
     "FACTIONS",
     "FEMALE",
+    "LATE",
+    "LATE_COUNCIL",
     "MALE",
     "REGION",
     "SURNAMES",
@@ -182,6 +185,13 @@ SHLISSELBURG = City(
 )
 
 CITIES: tuple[City, ...] = (PETROGRAD, KRONSTADT, SHLISSELBURG)
+
+#: A workplace that joins the Petrograd Soviet in October, after every election was held: its
+#: seats are vacant and its election is still under way when the demo ends, so a member has an
+#: election to vote in. It is on the Vyborg side, and many of its workers live in (and join) the
+#: Vyborg District, where a recall petition is under way: one member can do both.
+LATE = PlaceSpec("renault", "Russian Renault Works", "workplace", 130, _RED, "vyborg")
+LATE_COUNCIL = PETROGRAD.council
 #: (council id, name, seats in the executive it elects).
 REGION = ("northern-congress", "Northern Regional Congress of Soviets")
 EXECUTIVE = ("northern-executive", "Northern Regional Executive Committee", 5)

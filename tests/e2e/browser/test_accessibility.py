@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 #: One page of each kind, and the variants that render differently (open ballots, a council's
-#: delegation, the top council, a 404).
+#: delegation, the top council, an election under way, a 404).
 PAGES = [
     "/",
     "/councils/petrograd",
@@ -18,6 +18,7 @@ PAGES = [
     "/constituencies/petrograd-delegation",
     "/elections/putilov-1917",
     "/elections/petrograd-delegation-1917",
+    "/elections/renault-1917",
     "/councils/nowhere",
 ]
 
