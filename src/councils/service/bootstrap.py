@@ -104,7 +104,7 @@ def open_uow(url: str) -> Callable[[], SqlUnitOfWork]:
     Each unit of work is reusable, one transaction per ``with`` block, and keeps its caches
     between transactions while nobody else writes: keep one per thread.
     """
-    engine = create_engine(url)
+    engine = create_engine(url, serving=True)
 
     def make() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine)
@@ -116,7 +116,7 @@ def open_accounts(url: str) -> SqlAccounts:
     """The accounts (logins, sessions, API tokens) of the federation at ``url``: private
     tables beside the state, on their own engine (docs/accounts.md). Lookups of a session read
     without the writers' lock; logging in and out are short writes."""
-    return SqlAccounts(create_engine(url))
+    return SqlAccounts(create_engine(url, serving=True))
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def open_reader(url: str) -> ReadFactory:
     readers never wait for the writer; PostgreSQL reads ``REPEATABLE READ``, ``READ ONLY``), so
     reading the federation never queues behind a batch of ballots.
     """
-    engine = create_engine(url)
+    engine = create_engine(url, serving=True)
 
     @contextmanager
     def snapshot() -> Iterator[Reading]:

@@ -18,7 +18,7 @@ failed (the line of ``councils apply FILE.jsonl``, less one).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from councils.domain.commands import Command
@@ -33,7 +33,7 @@ from councils.service.registry import COMMANDS, CommandRegistry
 from councils.service.supply import RecordSupply
 from councils.service.uow import UnitOfWork
 
-__all__ = ["Result", "execute"]
+__all__ = ["Group", "Result", "execute", "execute_group", "parse_batch"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,70 @@ def execute(
                 raise
         uow.commit()
     return results
+
+
+def parse_batch(
+    commands: Iterable[Command | Mapping[str, object]],
+    *,
+    registry: CommandRegistry = COMMANDS,
+    clock: Callable[[], str] | None = None,
+) -> list[Command]:
+    """Parse a batch and stamp ``at`` on the commands that carry none, before it waits for the
+    writer: a refusal here names the failing command's ``index``, as :func:`execute`'s does."""
+    out: list[Command] = []
+    for index, item in enumerate(commands):
+        try:
+            command = item if isinstance(item, Command) else parse_command(item, registry)
+        except CouncilError as err:
+            err.index = index
+            raise
+        if command.at is None and clock is not None:
+            command = replace(command, at=Timestamp(clock()))
+        out.append(command)
+    return out
+
+
+@dataclass(frozen=True)
+class Group:
+    """What :func:`execute_group` did: every batch's results (all committed), or the position
+    of the batch that failed and its error (nothing committed)."""
+
+    results: list[list[Result]]
+    failed: int | None = None
+    error: Exception | None = None
+
+
+def execute_group(
+    batches: Sequence[Sequence[Command]],
+    uow: UnitOfWork,
+    *,
+    registry: CommandRegistry = COMMANDS,
+    supply: Supply | None = None,
+) -> Group:
+    """Run parsed batches one after another in *one* transaction of ``uow`` (group commit):
+    each decides on the state the ones before it left, exactly as if each had its own
+    transaction, and one commit (one fsync, one signed tree head) makes them all durable.
+
+    Each batch is still all or nothing for its sender: if one fails, the whole transaction is
+    rolled back and :class:`Group` names it; the caller runs the batches before it again (they
+    passed, against the same state, so they pass again) and those after it separately."""
+    with uow:
+        source = supply if supply is not None else RecordSupply(uow)
+        done: list[list[Result]] = []
+        for position, batch in enumerate(batches):
+            results: list[Result] = []
+            index = 0
+            try:
+                for index, command in enumerate(batch):
+                    results.append(_run(index, command, uow, registry, source))
+            except Exception as err:  # refused, or a bug: only this batch fails
+                if isinstance(err, CouncilError):
+                    err.index = index
+                uow.rollback()
+                return Group([], position, err)
+            done.append(results)
+        uow.commit()
+    return Group(done)
 
 
 def _run(

@@ -30,7 +30,7 @@ import sqlalchemy
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from councils.domain.errors import InvalidCommand, RuleViolation
 
@@ -87,22 +87,26 @@ def is_postgres(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def create_engine(url: str, *, create: bool = False, pooled: bool = True) -> Engine:
+def create_engine(
+    url: str, *, create: bool = False, pooled: bool = True, serving: bool = False
+) -> Engine:
     """An engine for ``url`` (see the module docstring for what each database gets).
 
     A SQLite file that does not exist is refused unless ``create`` (``councils init``): a
     mistyped path must not leave an empty database behind. ``pooled=False`` closes each
     PostgreSQL connection when it is returned (tests that make hundreds of engines).
+    ``serving``: a long-lived engine of a server's (:mod:`councils.service.bootstrap`'s
+    ``open_uow``, ``open_reader``, ``open_accounts``); on SQLite its connections are pooled.
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite(parsed, create)
+        return _sqlite(parsed, create, serving)
     if not pooled:
         return sqlalchemy.create_engine(parsed, poolclass=NullPool)
     return sqlalchemy.create_engine(parsed, pool_pre_ping=True)
 
 
-def _sqlite(url: URL, create: bool) -> Engine:
+def _sqlite(url: URL, create: bool, pooled: bool) -> Engine:
     database = url.database or ""
     if database in ("", ":memory:") or database.startswith("file:"):
         raise InvalidCommand(
@@ -121,10 +125,16 @@ def _sqlite(url: URL, create: bool) -> Engine:
         raise InvalidCommand(
             "storage.no_folder", f"no folder {folder} for the database", {"path": database}
         )
-    # NullPool: a command-line process holds one connection; pooled SQLite connections would
-    # keep file handles (and WAL read marks) open for no gain.
+    # NullPool for a command: it holds one connection; pooled SQLite connections would keep
+    # file handles (and WAL read marks) open for no gain. A server pools: opening a connection
+    # costs the PRAGMAs below, and closing the last one open checkpoints the WAL into the
+    # database and removes it (more fsyncs) -- per request, for a server that closes its
+    # connection after each. Pooled connections pass between threads, one at a time.
     engine = sqlalchemy.create_engine(
-        url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_S}
+        url,
+        poolclass=QueuePool if pooled else NullPool,
+        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": not pooled},
+        **({"pool_size": 8, "max_overflow": 56} if pooled else {}),
     )
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
