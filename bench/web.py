@@ -86,64 +86,40 @@ TARGET_P99_MS = 250.0
 PASSWORD = "a long bench passphrase"
 AT = "1917-03-01T09:00:00+03:00"
 COUNCIL = "works"
-#: Where the time goes, and what would meet the targets: measured on copies of the tree at
-#: 6de65de with each change applied in turn (the patch, with a test of group commit:
-#: /work/notes/load-proposals.patch), 30- and 60-second runs of this script back to back on
-#: this machine; ranges over 2-4 runs each, as other work on the machine came and went.
+#: Where the time went, and what met the targets: measured on copies of the tree at 6de65de
+#: with each change applied in turn, 30- and 60-second runs of this script back to back on this
+#: machine (ranges over 2-4 runs each, as other work on the machine came and went). The three
+#: changes landed in fd55ed2.
 NOTES = (
-    "The committed server spends its time on the disk and on work repeated for every request:"
-    " in these runs 31–181 requests/s (26–151 ballots/s), p99 0.45–3.4 s, and 5.2–8.8 ms of "
-    "its CPU per request; with the disk to itself it is CPU-bound (94 % of one CPU), with the"
-    " disk shared it waits (27–35 %). Per request (one batch, one transaction), in process on"
-    " one thread (500 single-ballot batches, 4.5 ms each): opening a SQLite connection and "
-    "its five PRAGMAs 0.6 ms, closing it 0.85 ms (closing the last open connection "
-    "checkpoints the WAL into the database file and deletes it: more fsyncs), the commit's "
-    "fsync 1.1 ms, signing and storing a tree head 0.55 ms, reading `log_state` 0.25 ms; the "
-    "command itself (decide, apply, append, receipt) about 0.6 ms. With the disk shared "
-    "(other work here), the close and the commit stretch to ~10 ms each.",
+    "Before fd55ed2 the server spent its time on the disk and on work repeated for every "
+    "request: 31–181 requests/s (26–151 ballots/s), p99 0.45–3.4 s, 5.2–8.8 ms of its CPU per"
+    " request. Per request (one batch, one transaction), in process on one thread (500 "
+    "single-ballot batches, 4.5 ms each): opening a SQLite connection and its five PRAGMAs "
+    "0.6 ms, closing it 0.85 ms (closing the last open connection checkpoints the WAL into "
+    "the database file: more fsyncs), the commit's fsync 1.1 ms, signing and storing a tree "
+    "head 0.55 ms, reading `log_state` 0.25 ms; the command itself (decide, apply, append, "
+    "receipt) about 0.6 ms. Three changes, each measured on top of the ones before:",
     "",
-    "1. **Connections** (storage/engine.py): SQLite engines use `NullPool`, so every unit of "
-    "work, every session lookup (`SqlAccounts.session`, once per request) and every read "
-    "snapshot opens and closes a connection, and the server pays a WAL checkpoint whenever "
-    "the connection it closes was the last one open. Proposal: the server's engines "
-    "(`bootstrap.open_uow`, `open_reader`, `open_accounts`) pool their connections "
-    "(`QueuePool`, 8 kept, `check_same_thread=False`: a connection passes between threads, "
-    "one at a time); the command line's one-shot engines keep `NullPool`. A session lookup "
-    "falls from 0.60 to 0.15 ms, a read snapshot from 0.66 to 0.22 ms. "
-    "**Measured: 179–190 requests/s (148–158 ballots/s), p99 0.53–0.67 s, server CPU "
-    "4.2–4.4 ms per request.**",
-    "2. **Cold caches** (api/backend.py): `councils serve` gives each of the thread pool's "
-    "~40 threads its own unit of work (`per_thread`); the thread that runs a batch has almost "
-    "never run the one before, so it finds the record grown behind its back and empties its "
-    "caches (`SqlState.reset`): every ballot reads the voter's memberships (1,200 here), the "
-    "election and its candidates again. Proposal: `Backend` keeps one writer unit of work "
-    "for every batch, whichever thread runs it (the writers' lock already serialises them). "
-    "**Measured, with 1: 304–354 requests/s (253–296 ballots/s), p99 314–377 ms, 2.3–2.6 ms "
-    "CPU per request.** Alone, without 1, it gains little (the disk waits dominate).",
-    "3. **One transaction per request** (api/backend.py, service/bus.py): each ballot pays "
-    "its own `BEGIN IMMEDIATE`, `log_state` read and update, fsync and signed tree head. "
-    "Proposal, group commit: batches that arrive while a transaction runs wait; the next "
-    "transaction runs all that wait (up to 64), each on the state the ones before it left, "
-    "and commits once (one fsync, one signed head for the group; every receipt stays valid: "
-    "each is its leaf's inclusion proof at its own tree size). Each batch stays all or "
-    "nothing for its sender: if one is refused, the transaction is rolled back, that batch "
-    "gets its error, the ones before it run again alone and commit (they passed against the "
-    "same state), then the ones after it. Commands are parsed and stamped once, before "
-    "waiting (`bus.parse_batch`), so a re-run decides exactly the same commands. No "
-    "SAVEPOINT is needed: the unit of work's caches and buffered rows could not be rolled "
-    "back to one anyway. **Measured, with 1 and 2: 493–581 requests/s (411–483 ballots/s), "
-    "median 82–94 ms, p99 194–290 ms (under 250 whenever other work left the server a whole "
-    "CPU), 1.2–1.6 ms CPU per request.** A full 60-s run with 1–3 (little other work): "
-    "550 requests/s, **458 ballots/s, p99 224 ms**, median 86 ms, all 13 checks passed. The "
-    "p99 is closed-loop queueing (50 voters, no pause: latency ≈ 50 ÷ throughput) plus "
-    "whatever else the two CPUs are doing.",
-    "4. Smaller: uvicorn's access log costs ~0.15 ms of CPU per request (`access_log=False`, "
-    "or log at `warning`: 1.62 → 1.43 ms per request with 1–3). More thread-pool tokens "
-    "(anyio's 40 < 50 voters) made no difference. With group commit the groups are small "
-    "(2,707 signed heads for 16,434 batches in a 30-s run: ~6 batches each), so a signed "
-    "head costs ~0.1 ms per batch; signing only every N groups would gain little. Not tried: "
-    "uvicorn's C parser and event loop (`uvicorn[standard]`: httptools, uvloop), not "
-    "installed here.",
+    "1. **Pooled connections** (storage/engine.py, `create_engine(serving=True)` for the "
+    "server's engines: `bootstrap.open_uow`, `open_reader`, `open_accounts`; the command line"
+    " keeps `NullPool`): a session lookup 0.60 → 0.15 ms, a read snapshot 0.66 → 0.22 ms. "
+    "179–190 requests/s (148–158 ballots/s), p99 0.53–0.67 s.",
+    "2. **One writer unit of work** (api/backend.py): with one per thread (`per_thread`), the "
+    "thread that ran a batch had almost never run the one before, found the record grown and "
+    "emptied its caches, so every ballot re-read the voter's memberships (1,200 here), the "
+    "election and its candidates. 304–354 requests/s (253–296 ballots/s), p99 314–377 ms.",
+    "3. **Group commit** (api/backend.py, `bus.parse_batch` / `bus.execute_group`): batches "
+    "that arrive while a transaction runs wait, and the next transaction runs all of them (up"
+    " to 64), each on the state the ones before it left, with one fsync and one signed tree "
+    "head. Each batch stays all or nothing for its sender: if one is refused, the transaction"
+    " is rolled back, that batch gets its error, the ones before it run again and commit, "
+    "then the ones after it (tests/integration/test_group_commit.py). 493–581 requests/s "
+    "(411–483 ballots/s), median 82–94 ms, p99 194–290 ms; groups of ~6 batches.",
+    "",
+    "The p99 is closed-loop queueing (50 voters with no pause: latency ≈ 50 ÷ throughput) "
+    "plus whatever else the two CPUs do: it stays under 250 ms when the server has a whole "
+    "CPU. Smaller, not done: uvicorn's access log costs ~0.15 ms of CPU per request; more "
+    "thread-pool tokens made no difference; `uvicorn[standard]` (httptools, uvloop) not tried.",
 )
 
 
@@ -919,7 +895,7 @@ def report(meta: dict[str, Any], fig: dict[str, Any], checks: Checks) -> str:
         *(f"- **FAILED**: {f}" for f in checks.failures),
     ]
     if meta.get("notes"):
-        lines += ["", "## Where the time goes, and what would meet the targets", "", *meta["notes"]]
+        lines += ["", "## Where the time went, and what met the targets", "", *meta["notes"]]
     return "\n".join(lines) + "\n"
 
 
