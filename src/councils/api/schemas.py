@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 
+from councils.counting import REGISTRY
+from councils.domain.entities import KINDS
 from councils.domain.ids import Actor, Timestamp
 from councils.service.parsing import ID_PATTERN
 from councils.service.registry import COMMANDS, CommandRegistry
@@ -175,6 +177,15 @@ def _field_type(hint: Any) -> Any:
 _ENVELOPE = ("at", "actor")
 
 
+def _choices() -> dict[tuple[str, str], tuple[str, ...]]:
+    """Fields that take one of a fixed set of values, so that the schema lists them (the
+    domain refuses any other: ``constituency.bad_kind``, an unknown method)."""
+    return {
+        ("constituency.create", "kind"): tuple(KINDS),
+        ("constituency.create", "method"): tuple(REGISTRY.names()),
+    }
+
+
 def command_models(registry: CommandRegistry = COMMANDS) -> dict[str, type[BaseModel]]:
     """One model per registered command: ``command`` (its name) and its fields."""
     out: dict[str, type[BaseModel]] = {}
@@ -183,9 +194,14 @@ def command_models(registry: CommandRegistry = COMMANDS) -> dict[str, type[BaseM
         hints = typing.get_type_hints(cls)
         spec: dict[str, Any] = {"command": (Literal[handler.name], ...)}
         envelope = [f for f in fields(cls) if f.name in _ENVELOPE]
+        choices = _choices()
         for f in [*(f for f in fields(cls) if f.name not in _ENVELOPE), *envelope]:
             required = f.default is MISSING and f.default_factory is MISSING
-            spec[f.name] = (_field_type(hints[f.name]), ... if required else None)
+            kind = _field_type(hints[f.name])
+            if (handler.name, f.name) in choices:
+                kind = Literal[choices[handler.name, f.name]]
+                kind = kind if required else kind | None
+            spec[f.name] = (kind, ... if required else None)
         title = "".join(p.capitalize() for p in handler.name.replace(".", "_").split("_"))
         title += "Command"
         # ``extra="forbid"``: the bus refuses a field it does not know (command.unknown_field),
