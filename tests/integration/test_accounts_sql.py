@@ -63,3 +63,35 @@ def test_the_login_limit(federation_url: str) -> None:
     assert err.value.code == "login.limited"
     clock.now += int(err.value.args_["retry_after"] or 0) * 1000
     accounts.login("anna@example.org", PASSWORD, ip="192.0.2.9")
+
+
+def test_guesses_sent_all_at_once_are_each_counted(federation_url: str) -> None:
+    """Twenty wrong guesses at once: each is counted before its password is checked, so at
+    most LOGIN_LIMIT are checked at all, and the rest are refused by the limit (the check and
+    the count are one transaction: BEGIN IMMEDIATE on SQLite, a lock per key on PostgreSQL)."""
+    import threading
+
+    clock = Clock()
+    accounts = _accounts(federation_url, clock)
+    accounts.accept(accounts.create("m1", "Anna", "anna@example.org"), PASSWORD)
+    codes: list[str] = []
+    start = threading.Barrier(20)
+
+    def guess(i: int) -> None:
+        start.wait()
+        try:
+            accounts.login("anna@example.org", f"guess number {i}", ip=f"10.0.1.{i}")
+        except NotAuthenticated as err:
+            codes.append(err.code)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(codes) == 20
+    assert codes.count("login.failed") == LOGIN_LIMIT
+    assert codes.count("login.limited") == 20 - codes.count("login.failed")
+    with pytest.raises(NotAuthenticated) as err:
+        accounts.login("anna@example.org", PASSWORD, ip="10.0.2.1")
+    assert err.value.code == "login.limited"

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import sqlalchemy
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
@@ -55,7 +55,7 @@ from councils.service.accounts import (
     token_hash,
 )
 from councils.storage import metadata as m
-from councils.storage.engine import READ
+from councils.storage.engine import READ, is_postgres
 
 __all__ = ["Account", "ApiToken", "Invitation", "SqlAccounts", "memory_accounts"]
 
@@ -357,9 +357,20 @@ class SqlAccounts:
         mail = normalise_email(email)
         keys = (f"email:{mail}", f"ip:{ip}")
         now = self.clock()
-        with self._read() as conn:
+        # The attempt is counted as a failure *before* the password is checked, in the same
+        # write transaction as the check of the limit (SQLite: BEGIN IMMEDIATE, one at a time;
+        # PostgreSQL: a transaction lock on each key): guesses sent all at once are each
+        # counted, and none slips past the limit while another's Argon2 hash is checked. A
+        # success takes its own rows back.
+        attempt: list[int] = []
+        with self._write() as conn:
+            if is_postgres(conn):  # READ COMMITTED would let them all read the same count
+                for key in sorted(keys):
+                    conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
             wait = self._wait(conn, keys, now)
             row = conn.execute(select(m.accounts).where(m.accounts.c.email == mail)).first()
+            if not wait:
+                attempt = self._failed(conn, keys, now)
         if wait:
             raise NotAuthenticated(
                 "login.limited",
@@ -373,10 +384,10 @@ class SqlAccounts:
         except (VerificationError, InvalidHashError):
             ok = False
         if not ok or row is None:
-            self._failed(keys, now)
             raise NotAuthenticated("login.failed", "wrong e-mail address or password", {})
         with self._write() as conn:
             conn.execute(delete(m.login_failures).where(m.login_failures.c.key == keys[0]))
+            conn.execute(delete(m.login_failures).where(m.login_failures.c.id.in_(attempt)))
             if stored is not None and self.hasher.check_needs_rehash(stored):
                 conn.execute(
                     update(m.accounts)
@@ -385,16 +396,23 @@ class SqlAccounts:
                 )
             return self._new_session(conn, _account(row), now, old_session)
 
-    def _failed(self, keys: Sequence[str], now: int) -> None:
-        """Count a failed login against each key, and forget failures older than the window."""
-        with self._write() as conn:
-            conn.execute(
-                delete(m.login_failures).where(
-                    m.login_failures.c.key.in_(keys),
-                    m.login_failures.c.at <= now - self.login_window_ms,
-                )
+    def _failed(self, conn: Connection, keys: Sequence[str], now: int) -> list[int]:
+        """Count an attempt as a failure against each key (the ids of its rows, which a
+        success deletes again), and forget failures older than the window."""
+        conn.execute(
+            delete(m.login_failures).where(
+                m.login_failures.c.key.in_(keys),
+                m.login_failures.c.at <= now - self.login_window_ms,
             )
-            conn.execute(insert(m.login_failures), [{"key": k, "at": now} for k in keys])
+        )
+        return [
+            int(
+                conn.execute(
+                    insert(m.login_failures).values(key=k, at=now).returning(m.login_failures.c.id)
+                ).scalar_one()
+            )
+            for k in keys
+        ]
 
     def _wait(self, conn: Connection, keys: Sequence[str], now: int) -> int:
         wait = 0
