@@ -1,15 +1,14 @@
 """Group commit (api/backend.py): batches that arrive together share one transaction, and each
 is still all or nothing for its sender. Forty threads post at once through one Backend over
-SQLite, a quarter of them refused (a second ballot of the same voter, an unknown election): every
-accepted batch is in the state and on the record once, no refused one is, each answer is the
-one its batch alone would get, fewer tree heads are signed than batches committed, and the
-record verifies."""
+SQLite and over PostgreSQL, a quarter of them refused (a second ballot of the same voter, an
+unknown election): every accepted batch is in the state and on the record once, no refused one
+is, each answer is the one its batch alone would get, fewer tree heads are signed than batches
+committed, and the record verifies."""
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,7 +26,6 @@ VOTERS = [f"v{i:02}" for i in range(40)]
 
 
 def _federation(url: str) -> None:
-    bootstrap.init_federation(url)
     setup: list[dict[str, Any]] = [
         {"command": "council.create", "council": "city", "name": "City"},
         *(
@@ -64,9 +62,9 @@ def _federation(url: str) -> None:
 
 
 def test_batches_posted_together_share_transactions_and_each_stays_all_or_nothing(
-    tmp_path: Path,
+    federation_url: str,
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'c.db'}"
+    url = federation_url
     _federation(url)
     backend = Backend(per_thread(bootstrap.open_uow(url)))
     engine = create_engine(url)
