@@ -117,6 +117,39 @@ def test_constituency_page_shows_electorate_delegates_and_petitions(client: Test
     assert "members seated in the Petrograd soviet" in council_kind
 
 
+def test_council_page_lists_elections_held_with_who_was_elected(client: TestClient) -> None:
+    html = client.get("/councils/city").text
+    text = _text(html)
+    assert '<a href="#held">2 elections held</a>' in html
+    held = html[html.index('<h2 id="held">') :]
+    assert '<a href="/elections/putilov-1">putilov-1</a>' in held
+    assert '<a href="/elections/vyborg-1">vyborg-1</a>' in held
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co, M2" in held  # in order
+    assert held.index("putilov-1") < held.index("vyborg-1")  # by constituency, as the seats
+    assert "No election is open" in text
+    top = client.get("/councils/exec").text
+    assert "No election has been held yet" in _text(top) and "region-1" in top
+
+
+def test_constituency_page_shows_how_its_delegates_voted_in_the_council_above(
+    client: TestClient,
+) -> None:
+    html = client.get("/constituencies/putilov").text
+    votes = html[html.index('<h2 id="votes-above">') : html.index('<h2 id="petitions">')]
+    text = _text(votes)
+    assert "elect the delegation to the Northern congress" in text
+    assert "M2 m2 ( no faction , seat 2): city-1 : ranked Vera Zasulich" in text
+    assert '<a href="/elections/city-1">city-1</a>' in votes
+    assert "&lt;script&gt;" in votes and "<script>" not in votes  # m8 voted for themself
+    # the soviet's delegate sits in the congress, whose delegation has not voted yet
+    above = _text(client.get("/constituencies/city-delegation").text)
+    assert "Vera Zasulich m9 (Red Guards, seat 1) has cast no vote in the councils above yet" in (
+        above
+    )
+    top = _text(client.get("/constituencies/region-delegation").text)
+    assert "is at the top of the federation" in top
+
+
 def test_names_are_escaped_everywhere(client: TestClient) -> None:
     for path in (
         "/councils/city",

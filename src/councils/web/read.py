@@ -4,14 +4,16 @@ Plain dataclasses for the templates, so the templates hold no logic and these fu
 tested without HTTP. Every read is one of the view's narrow questions, per council, per
 constituency, per seat or per candidate: never a loop over members, so a page of a federation
 of a million members costs what a page of a small one does (members are looked up only for the
-seats and candidates shown).
+seats and candidates shown). The council and constituency pages also walk the list of elections
+once, for those held (the view lists only the open ones by constituency): that grows with the
+constituencies, not with the members.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from councils.domain.entities import Constituency, Council, Election, Petition
@@ -23,9 +25,13 @@ BASE_ORDER = ("workplace", "territory")
 
 __all__ = [
     "CouncilRow",
+    "DelegateVotes",
+    "HeldRow",
+    "Outcome",
     "PetitionRow",
     "SeatRow",
     "Tier",
+    "VoteAbove",
     "constituency_page",
     "council_page",
     "election_page",
@@ -212,6 +218,8 @@ class CouncilPage:
     sends: list[tuple[str, str, str, str]]
     #: Who organises it (member ids and ``@handles``): the page links them to its organise page.
     organisers: tuple[str, ...] = ()
+    #: Its closed elections, with who each elected, by constituency (as the seats are).
+    held: list[HeldRow] = field(default_factory=list)
 
 
 def council_page(view: StateView, council_id: CouncilId) -> CouncilPage:
@@ -225,6 +233,7 @@ def council_page(view: StateView, council_id: CouncilId) -> CouncilPage:
         seats += _seats(view, names, k)
         elections += [_election_row(view, k, e) for e in view.open_elections(k.constituency)]
         petitions += _petitions(view, names, k)
+    held = _held(view, names, electing, seats)
     sends: list[tuple[str, str, str, str]] = [
         (k.constituency, k.name, k.council, view.council(k.council).name)
         for k in view.council_constituencies_of(council_id)
@@ -237,6 +246,7 @@ def council_page(view: StateView, council_id: CouncilId) -> CouncilPage:
         petitions,
         sends,
         view.organisers(council_id),
+        held,
     )
 
 
@@ -289,6 +299,49 @@ def _election_row(view: StateView, k: Constituency, e: Election) -> ElectionRow:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """Someone a closed election seated, and whether they still hold that seat."""
+
+    person: Person
+    #: Still holds a seat this election filled (not recalled, not gone since).
+    seated: bool
+    #: Given the seat later by a countback of this election's ballots, not elected at its close.
+    countback: bool = False
+
+
+@dataclass(frozen=True)
+class HeldRow:
+    """A closed election: its row and who it seated, in the order elected, then by countback."""
+
+    row: ElectionRow
+    outcome: tuple[Outcome, ...]
+
+
+def _held(
+    view: StateView, names: _Names, ks: Sequence[Constituency], seats: Sequence[SeatRow]
+) -> list[HeldRow]:
+    """The closed elections of the constituencies ``ks``, by constituency name and then id, each
+    with who it seated; ``seats`` (theirs, read already) say who still sits by which election.
+    One pass over the elections (the view lists only the open ones by constituency), however
+    many constituencies there are."""
+    by_id = {k.constituency: k for k in ks}
+    closed = [e for e in view.elections() if e.status == "closed" and e.constituency in by_id]
+    closed.sort(key=lambda e: (by_id[e.constituency].name, e.election))
+    sitting: dict[str, list[Person]] = {}
+    for s in seats:
+        if s.holder is not None and s.election is not None:
+            sitting.setdefault(s.election, []).append(s.holder)
+    out = []
+    for e in closed:
+        now = sitting.get(e.election, [])
+        members = {p.member for p in now}
+        outcome = [Outcome(names.person(m), m in members) for m in e.elected]
+        outcome += [Outcome(p, True, True) for p in now if p.member not in e.elected]
+        out.append(HeldRow(_election_row(view, by_id[e.constituency], e), tuple(outcome)))
+    return out
+
+
+@dataclass(frozen=True)
 class ConstituencyPage:
     constituency: Constituency
     council_name: str
@@ -297,21 +350,99 @@ class ConstituencyPage:
     seats: list[SeatRow]
     elections: list[ElectionRow]
     petitions: list[PetitionRow]
+    #: Each delegate (a held seat) with the votes they cast in the councils above.
+    votes_above: list[DelegateVotes] = field(default_factory=list)
+    #: The delegations the delegates' council elects, the councils above it: (constituency, its
+    #: name, the council above, its name). Empty at the top of the federation.
+    above: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class VoteAbove:
+    """A ballot a delegate cast in an election of a delegation of their council: always
+    public when the ballot is open; of a secret one only *that* they voted (the record says
+    that much of every voter), never how."""
+
+    election: str
+    status: str
+    #: The delegation it elects and the council above it sits in.
+    constituency: str
+    constituency_name: str
+    council: str
+    council_name: str
+    secret: bool
+    #: The candidates by name in the order ranked (empty: a blank ballot, or a secret one).
+    ranking: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DelegateVotes:
+    delegate: Person
+    #: The seats of the constituency they hold (usually one).
+    seats: tuple[int, ...]
+    votes: list[VoteAbove]
 
 
 def constituency_page(view: StateView, cid: ConstituencyId) -> ConstituencyPage:
     k = view.constituency(cid)
     names = _Names(view)
-    elections = [_election_row(view, k, e) for e in view.elections() if e.constituency == cid]
+    every = list(view.elections())
+    elections = [_election_row(view, k, e) for e in every if e.constituency == cid]
+    seats = _seats(view, names, k)
+    delegations = view.council_constituencies_of(k.council)
+    above: list[tuple[str, str, str, str]] = [
+        (d.constituency, d.name, d.council, view.council(d.council).name) for d in delegations
+    ]
     return ConstituencyPage(
         k,
         view.council(k.council).name,
         view.council(k.of).name if k.of is not None else None,
         view.electorate_size(cid),
-        _seats(view, names, k),
+        seats,
         elections,
         _petitions(view, names, k),
+        _votes_above(view, names, seats, every, above),
+        above,
     )
+
+
+def _votes_above(
+    view: StateView,
+    names: _Names,
+    seats: Sequence[SeatRow],
+    elections: Sequence[Election],
+    above: Sequence[tuple[str, str, str, str]],
+) -> list[DelegateVotes]:
+    """How the holders of ``seats`` voted in the elections of the delegations ``above`` (the
+    delegates of a council elect the council above it), in election id order.
+
+    One read of the ballots (or, if secret, of the voters) per election above, whatever the
+    number of delegates: never a question per delegate per election."""
+    held: dict[str, list[int]] = {}
+    people: dict[str, Person] = {}
+    for s in seats:
+        if s.holder is not None:
+            held.setdefault(s.holder.member, []).append(s.number)
+            people[s.holder.member] = s.holder
+    votes: dict[str, list[VoteAbove]] = {m: [] for m in held}
+    where = {d: (d, name, council, council_name) for d, name, council, council_name in above}
+    for e in elections if held else ():
+        if e.constituency not in where:
+            continue
+        if e.secret:
+            for voter in view.voters(e.election):
+                if voter in votes:
+                    votes[voter].append(
+                        VoteAbove(e.election, e.status, *where[e.constituency], True, ())
+                    )
+        else:
+            for b in view.ballots(e.election):
+                if b.voter is not None and b.voter in votes:
+                    ranked = tuple(names.person(c).name for c in b.ranking)
+                    votes[b.voter].append(
+                        VoteAbove(e.election, e.status, *where[e.constituency], False, ranked)
+                    )
+    return [DelegateVotes(people[m], tuple(held[m]), votes[m]) for m in held]
 
 
 @dataclass(frozen=True)

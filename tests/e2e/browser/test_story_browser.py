@@ -164,10 +164,10 @@ def test_the_story_from_founding_to_recall(
     members["a5"].screenshot(path=str(artifacts / "story-recall.png"), full_page=True)
     city = members["a5"]
     city.goto("/councils/city")
-    seats = city.inner_text("main")
+    seats = city.inner_text("section[aria-labelledby=seats]")  # the held elections name her
     assert "Clara Zetkin" in seats and "Anna Ivanova" not in seats
     city.goto("/councils/region")
-    region = city.inner_text("main")
+    region = city.inner_text("section[aria-labelledby=seats]")
     assert "Boris Petrov" in region and "Anna Ivanova" not in region
     city.screenshot(path=str(artifacts / "story-cascade.png"), full_page=True)
     with site.backend.reading() as reading:
