@@ -147,6 +147,7 @@ def test_csv_import_is_all_or_nothing_and_names_line_and_field(site: Site) -> No
     )
     assert r.status_code == 200, text_of(r.text)
     assert "2 members registered" in text_of(r.text)
+    assert "constituencies of the Kronstadt soviet" in text_of(r.text)
     assert len(re.findall(r"https://testserver/invitations/", r.text)) >= 2
     assert 'download="invitations-kronstadt.csv"' in r.text and "data:text/csv" in r.text
     with site.backend.reading() as reading:

@@ -437,11 +437,14 @@ def router(backend: Backend) -> APIRouter:
         rows: list[member_csv.Row],
     ) -> HTMLResponse:
         csv_text = member_csv.invitations_csv(links)
+        with backend.reading() as reading:
+            name = reading.view.council(CouncilId(council)).name
         return show(
             "invitations.html",
             request=request,
             title="Members registered",
             council=council,
+            council_name=name,
             rows=rows,
             links=links,
             download="data:text/csv;charset=utf-8," + quote(csv_text, safe=""),
