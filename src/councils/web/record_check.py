@@ -11,13 +11,36 @@ The pages read through :meth:`Backend.reading`, whose SQL snapshot exposes its c
 through the state's write buffer; the public parts (entries, leaf hashes, heads, key) are read
 with the storage's own loaders, never the signing key. Over memory (tests, simulator) there is
 no key and no signed head: the page says so.
+
+Speed. The consistency proof is built from a :class:`~councils.record.subtrees.SubtreeCache`
+per log (one per federation key, kept by this module for the life of the process): warmed once
+from every stored leaf hash up to the signed head, then extended only by the leaves past its
+size (``idx >= size``), and asked for the proof with a few range reads of at most 1,024 leaf
+hashes. So a check costs O(log n) hashes and reads however long the record, not a read of the
+whole entries table.
+
+What the check guarantees, and what it does not. ``ok`` means: the receipt's leaf hash is leaf
+``leaf_index`` of the tree the federation's key signed at the head's size (under SHA-256's
+collision resistance). That rests on the receipt (its inclusion proof), the head's Ed25519
+signature and RFC 9162's verification alone; the consistency proof the server supplies can only
+help it pass, never make a false receipt pass: wrong stored leaves or a stale cache give a
+proof that does not verify, and the receipt fails. Before a cache is used, the root it yields
+at the head's size is compared with the signed root; on a mismatch it is rebuilt from the
+stored leaves (once per head: stored leaves that still disagree are reported, not re-read per
+request). A stored leaf altered *after* the cache was warmed is not seen by the check, and
+needs not be: the cache holds the hashes the signed root was checked against, so the answer
+about the signed record stays true. Whether the stored entries still match the signed heads is
+the business of ``councils record verify`` and of the export's verifier, not of this page; the
+page describes the stored entry at the receipt's index only if it hashes to the receipt's leaf.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,8 +51,9 @@ from councils.domain.errors import CouncilError
 from councils.record import canonical
 from councils.record.export import export_files
 from councils.record.heads import SignedTreeHead
-from councils.record.merkle import consistency_proof, leaf_hash
+from councils.record.merkle import leaf_hash
 from councils.record.receipt import Receipt, verify_receipt
+from councils.record.subtrees import DEFAULT_LEVEL, ReadLeaves, SubtreeCache
 from councils.service.uow import Reading
 from councils.storage.metadata import entries as entries_table
 from councils.storage.record import load_entries, load_federation, load_heads
@@ -80,19 +104,80 @@ def head_info(reading: Reading) -> HeadInfo:
     return HeadInfo(len(record), record.head().hex(), record.signed_head(), key)
 
 
-def _leaves(reading: Reading, size: int) -> list[bytes]:
+def _reader(reading: Reading) -> ReadLeaves:
+    """``read(start, end)``: the stored leaf hashes ``D[start:end]``, one range query (SQL), or
+    hashed from the in-memory record's entries."""
     conn = _connection(reading)
     if conn is not None:
-        rows = conn.execute(
-            select(entries_table.c.leaf)
-            .where(entries_table.c.idx < size)
-            .order_by(entries_table.c.idx)
-        )
-        return [bytes(r[0]) for r in rows]
-    stored = getattr(reading.record, "entries", None)
-    if stored is None:
-        return []
-    return [leaf_hash(canonical.encode(e)) for e in stored[:size]]
+        sql = conn
+
+        def read(start: int, end: int) -> list[bytes]:
+            rows = sql.execute(
+                select(entries_table.c.leaf)
+                .where(entries_table.c.idx >= start, entries_table.c.idx < end)
+                .order_by(entries_table.c.idx)
+            )
+            return [bytes(r[0]) for r in rows]
+
+        return read
+    stored: Sequence[dict[str, object]] = getattr(reading.record, "entries", None) or []
+
+    def read_memory(start: int, end: int) -> list[bytes]:
+        return [leaf_hash(canonical.encode(e)) for e in stored[start:end]]
+
+    return read_memory
+
+
+#: The cache's block level (one hash per ``2**_LEVEL`` leaves); tests lower it.
+_LEVEL = DEFAULT_LEVEL
+#: Leaves read per query while a cache warms up (bounded memory however long the record).
+_WARM_CHUNK = 65_536
+#: Caches kept, most recently used last (a process usually serves one federation).
+_MAX_CACHES = 8
+
+_caches: OrderedDict[tuple[str, bytes], SubtreeCache] = OrderedDict()
+#: Per log, the last head whose root the stored leaves, freshly read, did not give.
+_mismatched: dict[tuple[str, bytes], tuple[int, bytes]] = {}
+_lock = threading.Lock()
+
+
+def _warmed(cache: SubtreeCache, size: int, read: ReadLeaves) -> SubtreeCache:
+    for start in range(cache.size, size, _WARM_CHUNK):
+        cache.extend(read(start, min(start + _WARM_CHUNK, size)))
+    return cache
+
+
+def _consistency(
+    key: tuple[str, bytes], size1: int, head: SignedTreeHead, read: ReadLeaves
+) -> list[bytes]:
+    """PROOF(size1, D[head.size]) from the log's cache, extended or rebuilt as needed.
+
+    Under one lock: requests for the same log wait for a warm-up rather than each doing it.
+    """
+    with _lock:
+        cache = _caches.pop(key, None)
+        if cache is None or cache.size < head.size:
+            cache = _warmed(cache or SubtreeCache(_LEVEL), head.size, read)
+        if cache.root(head.size, read) != head.root and _mismatched.get(key) != (
+            head.size,
+            head.root,
+        ):
+            # A cache fed other leaves (a database restored or replaced under the same key):
+            # start again from what is stored now.
+            cache = _warmed(SubtreeCache(_LEVEL), head.size, read)
+            if cache.root(head.size, read) != head.root:
+                _mismatched[key] = (head.size, head.root)
+        _caches[key] = cache
+        while len(_caches) > _MAX_CACHES:
+            _caches.popitem(last=False)
+        return cache.consistency_proof(size1, head.size, read)
+
+
+def _forget_caches() -> None:
+    """Drop every cache (tests, and a process that wants its memory back)."""
+    with _lock:
+        _caches.clear()
+        _mismatched.clear()
 
 
 def _entry(reading: Reading, index: int) -> dict[str, object] | None:
@@ -160,8 +245,8 @@ def check_receipt(reading: Reading, text: str) -> ReceiptCheck:
                 "went back)."
             ],
         )
-    leaves = _leaves(reading, head.size)
-    proof = consistency_proof(leaves, receipt.tree_size, head.size)
+    key = (head.log, bytes.fromhex(info.public_key))
+    proof = _consistency(key, receipt.tree_size, head, _reader(reading))
     report = verify_receipt(receipt, head, bytes.fromhex(info.public_key), proof)
     if not report.ok:
         return ReceiptCheck(
@@ -176,6 +261,12 @@ def check_receipt(reading: Reading, text: str) -> ReceiptCheck:
         f"as it stood when you voted ({receipt.tree_size:,} entries) is the beginning of it.",
     ]
     entry = _entry(reading, receipt.leaf_index)
+    if entry is not None and leaf_hash(canonical.encode(entry)) != receipt.leaf_hash:
+        lines.append(
+            "The entry stored at that index is not the one the receipt names (its hash differs):"
+            " the stored copy of the record no longer matches what was signed."
+        )
+        entry = None
     if entry is not None and entry.get("type") == "ballot.cast":
         lines.append(
             f"The entry records that {entry.get('voter')} voted in election "
