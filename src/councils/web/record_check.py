@@ -15,7 +15,7 @@ no key and no signed head: the page says so.
 Speed. The consistency proof is built from a :class:`~councils.record.subtrees.SubtreeCache`
 per log (one per federation key, kept by this module for the life of the process): warmed once
 from every stored leaf hash up to the signed head, then extended only by the leaves past its
-size (``idx >= size``), and asked for the proof with a few range reads of at most 1,024 leaf
+size (``idx >= size``), and asked for the proof with a few range reads of at most 256 leaf
 hashes. So a check costs O(log n) hashes and reads however long the record, not a read of the
 whole entries table.
 
