@@ -100,6 +100,8 @@ def test_a_ballot_cast_from_the_plain_form_is_in_the_state_once_and_its_receipt_
     listed = re.search(r'<ol class="ranking">(.*?)</ol>', review.text, re.S)
     assert listed and text_of(listed.group(1)) == "Clara m3 Anna m1"
     assert "Not ranked: Boris" in text_of(review.text)
+    for page in (form, review.text):  # the way back: federation › council › constituency
+        assert 'href="/councils/city"' in page and 'href="/constituencies/putilov"' in page
     hidden = re.findall(r'name="ranking" value="([^"]+)"', review.text)
     assert hidden == ["m3", "m1"]
     receipt_page = m4.post(
@@ -107,6 +109,7 @@ def test_a_ballot_cast_from_the_plain_form_is_in_the_state_once_and_its_receipt_
     )
     assert receipt_page.status_code == 200, text_of(receipt_page.text)
     assert "not kept on the server" in text_of(receipt_page.text)
+    assert 'href="/councils/city"' in receipt_page.text
     assert receipt_page.headers["cache-control"] == "no-store"
     shown = re.search(r'<pre class="receipt"[^>]*>(.*?)</pre>', receipt_page.text, re.S)
     assert shown
