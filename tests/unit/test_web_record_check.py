@@ -4,6 +4,8 @@ the new leaves, and what tampering with the stored record does to the answer."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -219,3 +221,27 @@ def test_the_entry_is_described_only_if_it_is_the_receipts(db: Db) -> None:
     after = db.check(receipt)
     assert after.ok  # the signed record holds the receipt's leaf ...
     assert any("stored copy of the record no longer matches" in line for line in after.lines)
+
+
+def test_the_export_is_built_at_most_once_a_window_and_names_its_size(db: Db) -> None:
+    """The download is cached: a record that grew is served the built export until it is
+    EXPORT_MAX_AGE_S old, then rebuilt; the export names how many entries it holds, and its
+    files are what `councils record export` writes for that prefix."""
+    db.grow(2)
+    with db.backend.reading() as reading:
+        first = record_check.export_zip(reading, now=1000.0)
+        size = len(reading.record)
+    assert first is not None and first.size == size
+    db.grow(1)
+    with db.backend.reading() as reading:
+        assert len(reading.record) > size
+        again = record_check.export_zip(reading, now=1000.0 + record_check.EXPORT_MAX_AGE_S - 1)
+        later = record_check.export_zip(reading, now=1000.0 + record_check.EXPORT_MAX_AGE_S + 1)
+        grown = len(reading.record)
+    assert again is first
+    assert later is not None and later.size == grown and later is not first
+    with zipfile.ZipFile(io.BytesIO(later.data)) as zf:
+        names = zf.namelist()
+        entries = zf.read("record/entries.jsonl").splitlines()
+    assert {"record/heads.jsonl", "record/proofs.jsonl", "record/public_key.txt"} <= set(names)
+    assert len(entries) == grown

@@ -405,9 +405,8 @@ def router(backend: Backend) -> APIRouter:
     @r.get("/record/export.zip", response_model=None)
     def record_export(request: Request) -> Response:
         with backend.reading() as reading:
-            data = export_zip(reading)
-            size = len(reading.record)
-        if data is None:
+            export = export_zip(reading)
+        if export is None:
             return show(
                 "not_found.html",
                 404,
@@ -416,9 +415,9 @@ def router(backend: Backend) -> APIRouter:
                 message="This storage keeps no signed record to export (it runs in memory).",
             )
         return Response(
-            data,
+            export.data,
             media_type="application/zip",
-            headers={"Content-Disposition": f'attachment; filename="record-{size}.zip"'},
+            headers={"Content-Disposition": f'attachment; filename="record-{export.size}.zip"'},
         )
 
     return r

@@ -39,6 +39,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+import time
 import zipfile
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -59,7 +60,15 @@ from councils.storage.metadata import entries as entries_table
 from councils.storage.record import load_entries, load_federation, load_heads
 from councils.storage.state import SqlState
 
-__all__ = ["HeadInfo", "ReceiptCheck", "check_receipt", "export_zip", "head_info"]
+__all__ = [
+    "EXPORT_MAX_AGE_S",
+    "Export",
+    "HeadInfo",
+    "ReceiptCheck",
+    "check_receipt",
+    "export_zip",
+    "head_info",
+]
 
 
 @dataclass(frozen=True)
@@ -178,6 +187,8 @@ def _forget_caches() -> None:
     with _lock:
         _caches.clear()
         _mismatched.clear()
+    with _export_lock:
+        _exports.clear()
 
 
 def _entry(reading: Reading, index: int) -> dict[str, object] | None:
@@ -280,18 +291,57 @@ def check_receipt(reading: Reading, text: str) -> ReceiptCheck:
     return ReceiptCheck(True, lines, receipt.leaf_index, head.root.hex())
 
 
-def export_zip(reading: Reading) -> bytes | None:
-    """The record's export (the files of ``councils record export``) as a .zip, from the same
-    snapshot the page reads; ``None`` where storage keeps no key and heads (memory)."""
+#: A built export serves this long (seconds) before a request for a larger record rebuilds it.
+EXPORT_MAX_AGE_S = 60.0
+
+
+@dataclass(frozen=True)
+class Export:
+    """The record's export as a .zip, built from a snapshot of ``size`` entries."""
+
+    size: int
+    data: bytes
+
+
+_exports: dict[tuple[str, bytes], tuple[float, Export]] = {}
+_export_lock = threading.Lock()
+
+
+def export_zip(
+    reading: Reading, *, max_age: float = EXPORT_MAX_AGE_S, now: float | None = None
+) -> Export | None:
+    """The record's export (the files of ``councils record export``) as a .zip; ``None`` where
+    storage keeps no key and heads (memory).
+
+    Why cached: an export holds every entry and a consistency proof between every pair of
+    signed heads (one per committed group), so building it reads the whole record: seconds
+    at a million members. A built export is served to everyone, under one lock, until it is
+    ``max_age`` seconds old *and* the record has grown; so a public download link costs at
+    most one build a minute however often it is followed. What it serves is a complete export
+    of a prefix of the record, every head in it signed; its ``size`` names how many entries.
+    """
     conn = _connection(reading)
     if conn is None:
         return None
     info = load_federation(conn)
-    _, data, _ = load_entries(conn)
-    heads = load_heads(conn, info.log)
-    files = export_files(data, heads, info.public_key)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, content in files.items():
-            zf.writestr(f"record/{name}", content)
-    return buf.getvalue()
+    key = (info.log, info.public_key)
+    size = len(reading.record)
+    with _export_lock:
+        moment = time.monotonic() if now is None else now
+        cached = _exports.get(key)
+        if cached is not None:
+            built, export = cached
+            if export.size >= size or moment - built < max_age:
+                return export
+        _, data, _ = load_entries(conn)
+        heads = load_heads(conn, info.log)
+        files = export_files(data, heads, info.public_key)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, content in files.items():
+                zf.writestr(f"record/{name}", content)
+        export = Export(len(data), buf.getvalue())
+        _exports[key] = (moment, export)
+        while len(_exports) > _MAX_CACHES:
+            del _exports[next(iter(_exports))]
+        return export
