@@ -38,7 +38,13 @@ from councils.service.uow import UnitOfWork
 from councils.web import auth, read
 from councils.web.ballot_form import parse_ranking, rank_field
 from councils.web.pages import render
-from councils.web.record_check import check_receipt, export_zip, head_info
+from councils.web.record_check import (
+    HeadInfo,
+    ReceiptCheck,
+    check_receipt,
+    export_zip,
+    head_info,
+)
 
 __all__ = ["Form", "as_actor", "command", "one", "read_form", "router", "show", "status_of"]
 
@@ -366,10 +372,13 @@ def router(backend: Backend) -> APIRouter:
     # ------------------------------------------------------------------ the record
 
     def record_view(
-        request: Request, *, check: Any = None, pasted: str = "", status: int = 200
+        request: Request,
+        info: HeadInfo,
+        *,
+        check: ReceiptCheck | None = None,
+        pasted: str = "",
+        status: int = 200,
     ) -> HTMLResponse:
-        with backend.reading() as reading:
-            info = head_info(reading)
         return show(
             "record.html",
             status,
@@ -383,7 +392,9 @@ def router(backend: Backend) -> APIRouter:
 
     @r.get("/record", response_class=HTMLResponse)
     def record(request: Request) -> HTMLResponse:
-        return record_view(request)
+        with backend.reading() as reading:
+            info = head_info(reading)
+        return record_view(request, info)
 
     @r.post("/record", response_class=HTMLResponse)
     async def record_check(request: Request) -> HTMLResponse:
@@ -398,9 +409,13 @@ def router(backend: Backend) -> APIRouter:
         text = pasted if pasted.strip() else uploaded
         if len(text) > MAX_RECEIPT:
             text = ""
+        # One snapshot: the head the page shows is the one the receipt was checked against.
         with backend.reading() as reading:
-            result = check_receipt(reading, text)
-        return record_view(request, check=result, pasted=pasted, status=200 if result.ok else 422)
+            info = head_info(reading)
+            result = check_receipt(reading, text, info)
+        return record_view(
+            request, info, check=result, pasted=pasted, status=200 if result.ok else 422
+        )
 
     @r.get("/record/export.zip", response_model=None)
     def record_export(request: Request) -> Response:

@@ -224,15 +224,16 @@ def parse_receipt(text: str) -> Receipt:
         return Receipt.from_json(again)
 
 
-def check_receipt(reading: Reading, text: str) -> ReceiptCheck:
-    """Verify a receipt (JSON text) against the latest signed head of the record."""
+def check_receipt(reading: Reading, text: str, info: HeadInfo | None = None) -> ReceiptCheck:
+    """Verify a receipt (JSON text) against the latest signed head of the record (``info``:
+    :func:`head_info` of ``reading``, if the caller has read it already)."""
     if not text.strip():
         return ReceiptCheck(False, ["Paste your receipt, or choose the file you saved."])
     try:
         receipt = parse_receipt(text)
     except CouncilError as err:
         return ReceiptCheck(False, [f"This is not a receipt: {err.message}."])
-    info = head_info(reading)
+    info = head_info(reading) if info is None else info
     head = info.signed
     if head is None or info.public_key is None:
         return ReceiptCheck(
@@ -267,7 +268,7 @@ def check_receipt(reading: Reading, text: str) -> ReceiptCheck:
         )
     lines = [
         f"Included at index {receipt.leaf_index:,} of the record whose root is "
-        f"{head.root.hex()} (size {head.size:,}, signed {HeadInfo(0, '', head, None).when}).",
+        f"{head.root.hex()} (size {head.size:,}, signed {info.when}).",
         "The signature on that head checks with the federation's public key, and the record "
         f"as it stood when you voted ({receipt.tree_size:,} entries) is the beginning of it.",
     ]
