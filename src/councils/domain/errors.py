@@ -33,6 +33,9 @@ __all__ = [
     "ParseError",
     "RecordCorrupt",
     "RuleViolation",
+    "inconsistent",
+    "not_found",
+    "petition_not_found",
 ]
 
 Arg = str | int | float | bool | None
@@ -116,3 +119,23 @@ class RecordCorrupt(CouncilError):
     """The public record does not verify."""
 
     http_status = 500
+
+
+def not_found(noun: str, key: object) -> NotFound:
+    """``{noun}.not_found``: no council, member, election… ``key`` (what every store raises)."""
+    return NotFound(f"{noun}.not_found", f"no {noun} {key}", {noun: str(key)})
+
+
+def petition_not_found(constituency: str, delegate: str) -> NotFound:
+    """``recall.not_found``: no open petition to recall ``delegate`` in ``constituency``."""
+    return NotFound(
+        "recall.not_found",
+        f"no petition to recall {delegate} in {constituency}",
+        {"constituency": constituency, "delegate": delegate},
+    )
+
+
+def inconsistent(what: str) -> RecordCorrupt:
+    """``state.inconsistent``: state that no sequence of events can produce (a bug, or a store
+    edited by hand); raised alike by the SQL store, the in-memory store and the policies."""
+    return RecordCorrupt("state.inconsistent", f"inconsistent state: {what}", {"what": what})

@@ -29,7 +29,7 @@ from councils.domain.checks import eligible
 from councils.domain.context import Context
 from councils.domain.elections import opening
 from councils.domain.entities import Constituency, Seat
-from councils.domain.errors import RecordCorrupt
+from councils.domain.errors import inconsistent
 from councils.domain.events import (
     CountbackHeld,
     Event,
@@ -171,18 +171,13 @@ def _seat_of(view: StateView, cid: ConstituencyId, delegate: MemberId) -> Seat:
     for seat in view.seats(cid):
         if seat.holder == delegate:
             return seat
-    raise _inconsistent(f"a petition against {delegate} in {cid}, who holds no seat of it")
+    raise inconsistent(f"a petition against {delegate} in {cid}, who holds no seat of it")
 
 
 def _filled_by(seat: Seat) -> ElectionId:
     if seat.election is None:
-        raise _inconsistent(f"seat {seat.number} of {seat.constituency} has no election")
+        raise inconsistent(f"seat {seat.number} of {seat.constituency} has no election")
     return seat.election
-
-
-def _inconsistent(what: str) -> RecordCorrupt:
-    """State that no sequence of events can produce: a bug, or a store edited by hand."""
-    return RecordCorrupt("state.inconsistent", f"inconsistent state: {what}", {"what": what})
 
 
 _REACTIONS: dict[type[Event], Callable[[Any, StateView, Context], Reaction]] = {

@@ -35,10 +35,10 @@ from typing import Any
 from sqlalchemy import Connection, Table
 from sqlalchemy.exc import IntegrityError
 
-from councils.domain.errors import RecordCorrupt
+from councils.domain.errors import inconsistent
 from councils.storage.metadata import metadata
 
-__all__ = ["FLUSH_ROWS", "WriteBuffer", "inconsistent"]
+__all__ = ["FLUSH_ROWS", "WriteBuffer"]
 
 #: The buffer flushes itself once it holds this many rows.
 FLUSH_ROWS = 20_000
@@ -47,11 +47,6 @@ _ORDER = {table: n for n, table in enumerate(metadata.sorted_tables)}
 
 Row = tuple[Any, ...]
 Pending = list[tuple[Table, list[Row]]]
-
-
-def inconsistent(what: str) -> RecordCorrupt:
-    """What the in-memory store raises for a write no valid record can cause."""
-    return RecordCorrupt("state.inconsistent", f"inconsistent state: {what}", {"what": what})
 
 
 class _Job(threading.Thread):

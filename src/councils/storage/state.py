@@ -38,7 +38,7 @@ from councils.domain.entities import (
     Petition,
     Seat,
 )
-from councils.domain.errors import NotFound
+from councils.domain.errors import inconsistent, not_found, petition_not_found
 from councils.domain.ids import (
     Actor,
     ConstituencyId,
@@ -49,7 +49,7 @@ from councils.domain.ids import (
 )
 from councils.storage import queries as q
 from councils.storage import rows
-from councils.storage.buffer import WriteBuffer, inconsistent
+from councils.storage.buffer import WriteBuffer
 from councils.storage.metadata import (
     ballots,
     constituencies,
@@ -341,11 +341,7 @@ class SqlState:
     def petition(self, constituency: ConstituencyId, delegate: MemberId) -> Petition:
         found = self._petitions(constituency).get(delegate)
         if found is None:
-            raise NotFound(
-                "recall.not_found",
-                f"no petition to recall {delegate} in {constituency}",
-                {"constituency": constituency, "delegate": delegate},
-            )
+            raise petition_not_found(constituency, delegate)
         return found
 
     def has_council(self, council: CouncilId) -> bool:
@@ -748,7 +744,7 @@ class SqlState:
 
 def _found(value: T | None, key: str, noun: str) -> T:
     if value is None:
-        raise NotFound(f"{noun}.not_found", f"no {noun} {key}", {noun: str(key)})
+        raise not_found(noun, key)
     return value
 
 

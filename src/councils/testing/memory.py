@@ -25,7 +25,7 @@ from councils.domain.entities import (
     Petition,
     Seat,
 )
-from councils.domain.errors import NotFound, RecordCorrupt
+from councils.domain.errors import inconsistent, not_found, petition_not_found
 from councils.domain.ids import (
     Actor,
     ConstituencyId,
@@ -131,11 +131,7 @@ class InMemoryState:
         try:
             return self._t.petitions[(constituency, delegate)]
         except KeyError:
-            raise NotFound(
-                "recall.not_found",
-                f"no petition to recall {delegate} in {constituency}",
-                {"constituency": constituency, "delegate": delegate},
-            ) from None
+            raise petition_not_found(constituency, delegate) from None
 
     def has_council(self, council: CouncilId) -> bool:
         return council in self._t.councils
@@ -267,9 +263,9 @@ class InMemoryState:
 
     def add_organiser(self, council: CouncilId, organiser: Actor) -> None:
         if council not in self._t.councils:
-            raise _inconsistent(f"organiser {organiser} of unknown council {council}")
+            raise inconsistent(f"organiser {organiser} of unknown council {council}")
         if organiser in self._t.organisers.get(council, ()):
-            raise _inconsistent(f"organiser {organiser} of {council} appointed twice")
+            raise inconsistent(f"organiser {organiser} of {council} appointed twice")
         self._t.organisers[council].add(organiser)
         self._t.organised_by[organiser].add(council)
 
@@ -277,7 +273,7 @@ class InMemoryState:
         cid = constituency.constituency
         _insert(self._t.constituencies, cid, constituency, "constituency")
         if constituency.council not in self._t.councils:
-            raise _inconsistent(f"constituency {cid} of unknown council {constituency.council}")
+            raise inconsistent(f"constituency {cid} of unknown council {constituency.council}")
         self._t.electing[constituency.council].add(cid)
         if constituency.of is not None:
             self._t.above[constituency.of].add(cid)
@@ -291,7 +287,7 @@ class InMemoryState:
 
     def add_membership(self, member: MemberId, constituency: ConstituencyId) -> None:
         if member not in self._t.members or constituency not in self._t.constituencies:
-            raise _inconsistent(f"membership of {member} in {constituency}")
+            raise inconsistent(f"membership of {member} in {constituency}")
         self._t.electorate[constituency].add(member)
         self._t.memberships[member].add(constituency)
 
@@ -311,7 +307,7 @@ class InMemoryState:
 
     def mark_voted(self, election: ElectionId, voter: MemberId) -> None:
         if voter in self._t.voters.get(election, ()):
-            raise _inconsistent(f"{voter} votes twice in {election}")
+            raise inconsistent(f"{voter} votes twice in {election}")
         self._t.voters[election].add(voter)
 
     def add_ballot(self, election: ElectionId, ballot: Ballot) -> None:
@@ -320,7 +316,7 @@ class InMemoryState:
     def seal_ballot(self, election: ElectionId, token: str, ranking: tuple[MemberId, ...]) -> None:
         box = self._t.sealed[election]
         if token in box:
-            raise _inconsistent(f"ballot token reused in {election}")
+            raise inconsistent(f"ballot token reused in {election}")
         box[token] = ranking
 
     def close_election(
@@ -332,7 +328,7 @@ class InMemoryState:
     ) -> None:
         e = self.election(election)
         if e.status != "open":
-            raise _inconsistent(f"election {election} closed twice")
+            raise inconsistent(f"election {election} closed twice")
         self._t.elections[election] = replace(
             e, status="closed", elected=elected, withdrawn=withdrawn, seed=seed
         )
@@ -347,9 +343,9 @@ class InMemoryState:
     ) -> None:
         seat = self._seat(constituency, number)
         if seat.holder is not None:
-            raise _inconsistent(f"seat {number} of {constituency} is not vacant")
+            raise inconsistent(f"seat {number} of {constituency} is not vacant")
         if any(c == constituency for c, _ in self._t.held.get(holder, ())):
-            raise _inconsistent(f"{holder} would hold two seats of {constituency}")
+            raise inconsistent(f"{holder} would hold two seats of {constituency}")
         self._t.seats[constituency][number - 1] = replace(seat, holder=holder, election=election)
         self._t.held[holder].add((constituency, number))
         self._t.seated[self._t.constituencies[constituency].council][holder] += 1
@@ -357,7 +353,7 @@ class InMemoryState:
     def vacate_seat(self, constituency: ConstituencyId, number: int, holder: MemberId) -> None:
         seat = self._seat(constituency, number)
         if seat.holder != holder:
-            raise _inconsistent(f"seat {number} of {constituency} is not held by {holder}")
+            raise inconsistent(f"seat {number} of {constituency} is not held by {holder}")
         self._t.seats[constituency][number - 1] = Seat(constituency, number)
         self._t.held[holder].discard((constituency, number))
         if not self._t.held[holder]:
@@ -381,7 +377,7 @@ class InMemoryState:
         self, constituency: ConstituencyId, delegate: MemberId, signer: MemberId
     ) -> None:
         if (constituency, delegate) not in self._t.petitions:
-            raise _inconsistent(f"signature on no petition against {delegate}")
+            raise inconsistent(f"signature on no petition against {delegate}")
         self._t.signatures[(constituency, delegate)].add(signer)
 
     def remove_signature(
@@ -389,13 +385,13 @@ class InMemoryState:
     ) -> None:
         sigs = self._t.signatures.get((constituency, delegate), set())
         if signer not in sigs:
-            raise _inconsistent(f"{signer} withdraws a signature they never gave")
+            raise inconsistent(f"{signer} withdraws a signature they never gave")
         sigs.discard(signer)
 
     def _seat(self, constituency: ConstituencyId, number: int) -> Seat:
         seats = self._t.seats.get(constituency)
         if seats is None or not 1 <= number <= len(seats):
-            raise _inconsistent(f"no seat {number} in {constituency}")
+            raise inconsistent(f"no seat {number} in {constituency}")
         return seats[number - 1]
 
 
@@ -407,14 +403,10 @@ def _get(table: dict[K, V], key: K, noun: str) -> V:
     try:
         return table[key]
     except KeyError:
-        raise NotFound(f"{noun}.not_found", f"no {noun} {key}", {noun: str(key)}) from None
+        raise not_found(noun, key) from None
 
 
 def _insert(table: dict[K, V], key: K, value: V, noun: str) -> None:
     if key in table:
-        raise _inconsistent(f"{noun} {key} created twice")
+        raise inconsistent(f"{noun} {key} created twice")
     table[key] = value
-
-
-def _inconsistent(what: str) -> RecordCorrupt:
-    return RecordCorrupt("state.inconsistent", f"inconsistent state: {what}", {"what": what})
