@@ -49,8 +49,6 @@ __all__ = [
 SESSION_COOKIE = "councils_session"
 CSRF_COOKIE = "councils_csrf"
 CSRF_HEADER = "X-CSRF-Token"
-#: The form field every POST form carries.
-CSRF_FIELD = "csrf"
 
 _UNSET = object()
 

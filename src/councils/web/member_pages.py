@@ -46,7 +46,17 @@ from councils.web.record_check import (
     head_info,
 )
 
-__all__ = ["Form", "as_actor", "command", "one", "read_form", "router", "show", "status_of"]
+__all__ = [
+    "Form",
+    "as_actor",
+    "command",
+    "missing",
+    "one",
+    "read_form",
+    "router",
+    "show",
+    "status_of",
+]
 
 #: A form as the handlers see it: field -> its values, in the order they were posted.
 Form = dict[str, list[str]]
@@ -101,8 +111,7 @@ def as_actor(principal: Principal, cmd: Mapping[str, object]) -> dict[str, objec
 def show(
     template: str, status_code: int = 200, *, request: Request, **context: Any
 ) -> HTMLResponse:
-    """:func:`render` for these pages: the footer's record size is optional here."""
-    context.setdefault("record_size", None)
+    """:func:`render` for these pages: a page in :data:`PRIVATE` is never cached."""
     response = render(template, status_code, request=request, **context)
     if template in PRIVATE:
         response.headers["Cache-Control"] = "no-store"
@@ -141,7 +150,7 @@ def router(backend: Backend) -> APIRouter:
             try:
                 context = ballot_context(reading.view, election)
             except NotFound as err:
-                return _missing(request, err)
+                return missing(request, err)
             view = reading.view
             member = (
                 MemberId(who.actor) if who.actor and view.has_member(MemberId(who.actor)) else None
@@ -182,7 +191,7 @@ def router(backend: Backend) -> APIRouter:
             try:
                 context = ballot_context(reading.view, election)
             except NotFound as err:
-                return _missing(request, err)
+                return missing(request, err)
         people = context["candidates"]
         ids = [p.member for p in people]
         names = {p.member: p.name for p in people}
@@ -269,7 +278,7 @@ def router(backend: Backend) -> APIRouter:
             try:
                 page = read.recall_page(view, ConstituencyId(constituency), member)
             except NotFound as err:
-                return _missing(request, err)
+                return missing(request, err)
             outcome = _outcome(view, page, request.query_params)
             size = len(reading.record)
         return show(
@@ -438,7 +447,8 @@ def router(backend: Backend) -> APIRouter:
     return r
 
 
-def _missing(request: Request, err: NotFound) -> HTMLResponse:
+def missing(request: Request, err: NotFound) -> HTMLResponse:
+    """The 404 page of an unknown id, saying what was not found."""
     return show("not_found.html", 404, request=request, title="Not found", message=err.message)
 
 

@@ -33,7 +33,16 @@ from councils.service.accounts import Principal
 from councils.service.parsing import ID_PATTERN
 from councils.web import auth, member_csv
 from councils.web.member_csv import Problem
-from councils.web.member_pages import Form, as_actor, command, one, read_form, show, status_of
+from councils.web.member_pages import (
+    Form,
+    as_actor,
+    command,
+    missing,
+    one,
+    read_form,
+    show,
+    status_of,
+)
 
 __all__ = ["may_organise", "organise_context", "router"]
 
@@ -144,9 +153,7 @@ def router(backend: Backend) -> APIRouter:
             try:
                 context = organise_context(view, CouncilId(council))
             except NotFound as err:
-                return show(
-                    "not_found.html", 404, request=request, title="Not found", message=err.message
-                )
+                return missing(request, err)
             if not may_organise(view, who, CouncilId(council)):
                 refusal = _refuse(council)
                 return show(
@@ -462,9 +469,7 @@ def router(backend: Backend) -> APIRouter:
                 e = view.election(ElectionId(election))
                 k = view.constituency(e.constituency)
             except NotFound as err:
-                return show(
-                    "not_found.html", 404, request=request, title="Not found", message=err.message
-                )
+                return missing(request, err)
             allowed = may_organise(view, who, k.council)
             turnout = view.turnout(e.election)
             electorate = view.electorate_size(k.constituency)

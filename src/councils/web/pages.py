@@ -24,7 +24,6 @@ from councils.api.errors import error_response
 from councils.domain.errors import CouncilError, NotAuthenticated, NotFound
 from councils.domain.ids import ConstituencyId, CouncilId, ElectionId
 from councils.domain.view import StateView
-from councils.service.uow import Reading
 from councils.web import auth, read
 from councils.web.pyramid import PyramidCouncil, pyramid_svg
 from councils.web.results import count_of
@@ -83,7 +82,7 @@ def _page(
     build: Callable[[StateView], dict[str, Any]],
 ) -> HTMLResponse:
     with backend.reading() as uow:
-        size = _size(uow)
+        size = len(uow.record)
         try:
             context = build(uow.view)
         except NotFound as err:
@@ -91,13 +90,14 @@ def _page(
     return render(template, request=request, record_size=size, **context)
 
 
-def _size(uow: Reading) -> int:
-    return len(uow.record)
-
-
 def _federation(tiers: list[read.Tier]) -> dict[str, Any]:
     """The front page: the tiers for the tables, and the same drawn as a pyramid (factions by
     name, since that is what the rows count; "no faction" holders are drawn hollow)."""
+    into: dict[str, list[str]] = {}
+    for tier in tiers:
+        for c in tier.councils:
+            for lower, _ in c.lower:
+                into.setdefault(lower, []).append(c.council)
     factions: dict[str, str] = {}
     drawn: list[list[PyramidCouncil]] = []
     for tier in tiers:
@@ -109,17 +109,8 @@ def _federation(tiers: list[read.Tier]) -> dict[str, Any]:
                     factions.setdefault(name, name)
                     seats += [name] * n
             seats += [None] * (c.seats - len(seats))
-            row.append(PyramidCouncil(c.council, c.name, seats))
+            row.append(PyramidCouncil(c.council, c.name, seats, into.get(c.council, [])))
         drawn.append(row)
-    into: dict[str, list[str]] = {}
-    for tier in tiers:
-        for c in tier.councils:
-            for lower, _ in c.lower:
-                into.setdefault(lower, []).append(c.council)
-    drawn = [
-        [PyramidCouncil(c.council, c.name, c.seats, into.get(c.council, [])) for c in row]
-        for row in drawn
-    ]
     return {"title": "The federation", "tiers": tiers, "pyramid": pyramid_svg(drawn, factions)}
 
 
