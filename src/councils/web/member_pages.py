@@ -16,7 +16,7 @@ is the answer to the confirming POST itself, shown once, with a download link.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -52,6 +52,7 @@ __all__ = [
     "command",
     "missing",
     "one",
+    "post_form",
     "read_form",
     "router",
     "show",
@@ -86,6 +87,22 @@ async def read_form(request: Request, files: Mapping[str, int] | None = None) ->
             continue
         out.setdefault(key, []).append(value)
     return out
+
+
+def post_form(
+    r: APIRouter,
+    path: str,
+    handle: Callable[..., Response],
+    files: Mapping[str, int] | None = None,
+) -> None:
+    """``POST path`` on ``r``: the form read here (:func:`read_form`, ``files`` as there), then
+    ``handle(request, <the path's parameters, by name>, form=<the form>)`` in the threadpool
+    (handlers read and write storage, which blocks)."""
+
+    @r.post(path, response_model=None)
+    async def endpoint(request: Request) -> Response:
+        form = await read_form(request, files)
+        return await run_in_threadpool(handle, request, form=form, **request.path_params)
 
 
 def one(form: Form, key: str) -> str:
@@ -179,11 +196,6 @@ def router(backend: Backend) -> APIRouter:
     def ballot(request: Request, election: str) -> HTMLResponse:
         return ballot_page(request, election)
 
-    @r.post("/elections/{election}/ballot", response_class=HTMLResponse)
-    async def review(request: Request, election: str) -> HTMLResponse:
-        form = await read_form(request)
-        return await run_in_threadpool(_review, request, election, form)
-
     def _review(request: Request, election: str, form: Form) -> HTMLResponse:
         auth.require(request)
         auth.check_csrf(request, one(form, "csrf"))
@@ -214,11 +226,6 @@ def router(backend: Backend) -> APIRouter:
             rank_field=rank_field,
             **context,
         )
-
-    @r.post("/elections/{election}/ballot/confirm", response_class=HTMLResponse)
-    async def confirm(request: Request, election: str) -> HTMLResponse:
-        form = await read_form(request)
-        return await run_in_threadpool(_confirm, request, election, form)
 
     def _confirm(request: Request, election: str, form: Form) -> HTMLResponse:
         who = auth.require(request)
@@ -298,11 +305,6 @@ def router(backend: Backend) -> APIRouter:
     def recall(request: Request, constituency: str) -> HTMLResponse:
         return recall_view(request, constituency)
 
-    @r.post("/constituencies/{constituency}/recall", response_model=None)
-    async def recall_post(request: Request, constituency: str) -> Response:
-        form = await read_form(request)
-        return await run_in_threadpool(_recall_post, request, constituency, form)
-
     def _recall_post(request: Request, constituency: str, form: Form) -> Response:
         who = auth.require(request)
         auth.check_csrf(request, one(form, "csrf"))
@@ -346,6 +348,10 @@ def router(backend: Backend) -> APIRouter:
         return RedirectResponse(
             f"/constituencies/{quote(constituency)}/recall{query}#outcome", status_code=303
         )
+
+    post_form(r, "/elections/{election}/ballot", _review)
+    post_form(r, "/elections/{election}/ballot/confirm", _confirm)
+    post_form(r, "/constituencies/{constituency}/recall", _recall_post)
 
     # ------------------------------------------------------------------ the member's page
 
@@ -405,14 +411,9 @@ def router(backend: Backend) -> APIRouter:
             info = head_info(reading)
         return record_view(request, info)
 
-    @r.post("/record", response_class=HTMLResponse)
-    async def record_check(request: Request) -> HTMLResponse:
+    def _record_check(request: Request, form: Form) -> HTMLResponse:
         """Check a receipt. No login and no CSRF token: it changes nothing and shows the
         answer only to whoever asked, so another site posting it gains nothing."""
-        form = await read_form(request, files={"file": MAX_RECEIPT})
-        return await run_in_threadpool(_record_check, request, form)
-
-    def _record_check(request: Request, form: Form) -> HTMLResponse:
         pasted = one(form, "receipt")
         uploaded = one(form, "file")
         text = pasted if pasted.strip() else uploaded
@@ -425,6 +426,8 @@ def router(backend: Backend) -> APIRouter:
         return record_view(
             request, info, check=result, pasted=pasted, status=200 if result.ok else 422
         )
+
+    post_form(r, "/record", _record_check, files={"file": MAX_RECEIPT})
 
     @r.get("/record/export.zip", response_model=None)
     def record_export(request: Request) -> Response:

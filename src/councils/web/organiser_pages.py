@@ -21,7 +21,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from councils.api.backend import Backend
 from councils.counting import REGISTRY
@@ -39,7 +38,7 @@ from councils.web.member_pages import (
     command,
     missing,
     one,
-    read_form,
+    post_form,
     show,
     status_of,
 )
@@ -116,11 +115,6 @@ def router(backend: Backend) -> APIRouter:
     def council_new(request: Request) -> HTMLResponse:
         return new_page(request)
 
-    @r.post("/councils/new", response_model=None)
-    async def council_new_post(request: Request) -> Response:
-        form = await read_form(request)
-        return await run_in_threadpool(_council_new, request, form)
-
     def _council_new(request: Request, form: Form) -> Response:
         who = auth.require(request)
         auth.check_csrf(request, one(form, "csrf"))
@@ -133,6 +127,8 @@ def router(backend: Backend) -> APIRouter:
         return RedirectResponse(
             f"/councils/{quote(values['council'])}/organise?done=founded", status_code=303
         )
+
+    post_form(r, "/councils/new", _council_new)
 
     # ------------------------------------------------------------------ the organise page
 
@@ -195,12 +191,6 @@ def router(backend: Backend) -> APIRouter:
             if not may_organise(view, who, CouncilId(council)):
                 raise _refuse(council)
         return who
-
-    def post(path: str, handle: Any) -> None:
-        @r.post(path, response_model=None)
-        async def endpoint(request: Request, council: str) -> Response:
-            form = await read_form(request, files={"file": MAX_CSV})
-            return await run_in_threadpool(handle, request, council, form)
 
     def _constituency(request: Request, council: str, form: Form) -> Response:
         who = guard(request, council, form)
@@ -431,11 +421,12 @@ def router(backend: Backend) -> APIRouter:
             f"/councils/{quote(council)}/organise?done=appointed", status_code=303
         )
 
-    post("/councils/{council}/organise/appoint", _appoint)
-    post("/councils/{council}/organise/constituency", _constituency)
-    post("/councils/{council}/organise/member", _member)
-    post("/councils/{council}/organise/import", _import)
-    post("/councils/{council}/organise/election", _election)
+    csv = {"file": MAX_CSV}  # the forms of one page: any may carry the import's file
+    post_form(r, "/councils/{council}/organise/appoint", _appoint, csv)
+    post_form(r, "/councils/{council}/organise/constituency", _constituency, csv)
+    post_form(r, "/councils/{council}/organise/member", _member, csv)
+    post_form(r, "/councils/{council}/organise/import", _import, csv)
+    post_form(r, "/councils/{council}/organise/election", _election, csv)
 
     def _invitations(
         request: Request,
@@ -497,11 +488,6 @@ def router(backend: Backend) -> APIRouter:
     def close(request: Request, election: str) -> HTMLResponse:
         return close_page(request, election)
 
-    @r.post("/elections/{election}/close", response_model=None)
-    async def close_post(request: Request, election: str) -> Response:
-        form = await read_form(request)
-        return await run_in_threadpool(_close, request, election, form)
-
     def _close(request: Request, election: str, form: Form) -> Response:
         who = auth.require(request)
         auth.check_csrf(request, one(form, "csrf"))
@@ -510,5 +496,7 @@ def router(backend: Backend) -> APIRouter:
         except CouncilError as err:
             return close_page(request, election, err.message, status_of(err))
         return RedirectResponse(f"/elections/{quote(election)}#count", status_code=303)
+
+    post_form(r, "/elections/{election}/close", _close)
 
     return r
