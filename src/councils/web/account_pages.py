@@ -152,24 +152,16 @@ def router(backend: Backend) -> APIRouter:
     def invitation_page(
         request: Request, token: str, *, error: CouncilError | None = None
     ) -> HTMLResponse:
+        invitation = None
         try:
             invitation = _store(backend).invitation(token)
         except CouncilError as err:
-            return render_private(
-                "invitation.html",
-                err.http_status,
-                request=request,
-                title="Invitation",
-                invitation=None,
-                error=err,
-                token=token,
-                min_length=MIN_PASSWORD,
-            )
+            error = err
         return render_private(
             "invitation.html",
             error.http_status if error is not None else 200,
             request=request,
-            title="Set your password",
+            title="Set your password" if invitation is not None else "Invitation",
             invitation=invitation,
             error=error,
             token=token,
