@@ -68,19 +68,13 @@ def execute(
     ``supply`` gives tokens, fresh ids and lot seeds (default: :class:`RecordSupply`, random
     tokens, seeds from the record's head); ``clock`` stamps ``at`` on commands that carry none.
     """
-    results: list[Result] = []
     with uow:
         source = supply if supply is not None else RecordSupply(uow)
-        for index, item in enumerate(commands):
-            try:
-                command = item if isinstance(item, Command) else parse_command(item, registry)
-                if command.at is None and clock is not None:
-                    command = replace(command, at=Timestamp(clock()))
-                results.append(_run(index, command, uow, registry, source))
-            except CouncilError as err:
-                err.index = index
-                uow.rollback()
-                raise
+        try:  # ``commands`` is read lazily: `councils apply` streams a file of any length
+            results = _run_batch(_parsed(commands, registry, clock), uow, registry, source)
+        except CouncilError:
+            uow.rollback()
+            raise
         uow.commit()
     return results
 
@@ -93,7 +87,15 @@ def parse_batch(
 ) -> list[Command]:
     """Parse a batch and stamp ``at`` on the commands that carry none, before it waits for the
     writer: a refusal here names the failing command's ``index``, as :func:`execute`'s does."""
-    out: list[Command] = []
+    return list(_parsed(commands, registry, clock))
+
+
+def _parsed(
+    commands: Iterable[Command | Mapping[str, object]],
+    registry: CommandRegistry,
+    clock: Callable[[], str] | None,
+) -> Iterator[Command]:
+    """Parse and stamp ``commands`` one at a time; a refusal gets the command's ``index``."""
     for index, item in enumerate(commands):
         try:
             command = item if isinstance(item, Command) else parse_command(item, registry)
@@ -102,8 +104,7 @@ def parse_batch(
             raise
         if command.at is None and clock is not None:
             command = replace(command, at=Timestamp(clock()))
-        out.append(command)
-    return out
+        yield command
 
 
 @dataclass(frozen=True)
@@ -134,19 +135,27 @@ def execute_group(
         source = supply if supply is not None else RecordSupply(uow)
         done: list[list[Result]] = []
         for position, batch in enumerate(batches):
-            results: list[Result] = []
-            index = 0
             try:
-                for index, command in enumerate(batch):
-                    results.append(_run(index, command, uow, registry, source))
+                done.append(_run_batch(batch, uow, registry, source))
             except Exception as err:  # refused, or a bug: only this batch fails
-                if isinstance(err, CouncilError):
-                    err.index = index
                 uow.rollback()
                 return Group([], position, err)
-            done.append(results)
         uow.commit()
     return Group(done)
+
+
+def _run_batch(
+    commands: Iterable[Command], uow: UnitOfWork, registry: CommandRegistry, supply: Supply
+) -> list[Result]:
+    """Run ``commands`` in order; a refusal gets the failing command's ``index``."""
+    results: list[Result] = []
+    for index, command in enumerate(commands):
+        try:
+            results.append(_run(index, command, uow, registry, supply))
+        except CouncilError as err:
+            err.index = index
+            raise
+    return results
 
 
 def _run(
