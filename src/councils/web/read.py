@@ -263,10 +263,18 @@ def _seats(view: StateView, names: _Names, k: Constituency) -> list[SeatRow]:
     ]
 
 
-def _petitions(view: StateView, names: _Names, k: Constituency) -> list[PetitionRow]:
-    out = []
-    for p in view.petitions_in(k.constituency):
+def _petitions(
+    view: StateView, names: _Names, k: Constituency, size: int | None = None
+) -> list[PetitionRow]:
+    """The petitions under way in ``k``; ``size``: its electorate's, if the caller has it (a
+    count, in SQL a query: asked once per constituency, and only if it has petitions)."""
+    petitions = view.petitions_in(k.constituency)
+    if not petitions:
+        return []
+    if size is None:
         size = view.electorate_size(k.constituency)
+    out = []
+    for p in petitions:
         out.append(
             PetitionRow(
                 k.constituency,
@@ -393,14 +401,15 @@ def constituency_page(view: StateView, cid: ConstituencyId) -> ConstituencyPage:
     above: list[tuple[str, str, str, str]] = [
         (d.constituency, d.name, d.council, view.council(d.council).name) for d in delegations
     ]
+    size = view.electorate_size(cid)
     return ConstituencyPage(
         k,
         view.council(k.council).name,
         view.council(k.of).name if k.of is not None else None,
-        view.electorate_size(cid),
+        size,
         seats,
         elections,
-        _petitions(view, names, k),
+        _petitions(view, names, k, size),
         _votes_above(view, names, seats, every, above),
         above,
     )
@@ -593,7 +602,8 @@ def recall_page(view: StateView, cid: ConstituencyId, member: MemberId | None) -
     (``None``: nobody logged in as a member) to sign or withdraw from."""
     k = view.constituency(cid)
     names = _Names(view)
-    petitions = {p.delegate.member: p for p in _petitions(view, names, k)}
+    size = view.electorate_size(cid)
+    petitions = {p.delegate.member: p for p in _petitions(view, names, k, size)}
     rows = []
     for s in _seats(view, names, k):
         holder = s.holder.member if s.holder is not None else None
@@ -606,4 +616,4 @@ def recall_page(view: StateView, cid: ConstituencyId, member: MemberId | None) -
         )
         rows.append(RecallRow(s, petition, signed))
     may = member is not None and view.has_member(member) and view.in_electorate(cid, member)
-    return RecallPage(k, view.council(k.council).name, view.electorate_size(cid), rows, may)
+    return RecallPage(k, view.council(k.council).name, size, rows, may)
