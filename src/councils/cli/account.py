@@ -94,8 +94,9 @@ def add(
 
 @account_app.command("invite")
 def invite(ctx: typer.Context, actor: Actor, site: Site = DEFAULT_SITE) -> None:
-    """Print a fresh invitation link for ACTOR (to set or reset the password); older unused
-    links stop working."""
+    """Print a fresh invitation link for ACTOR, to set or reset the password.
+
+    Older unused links stop working."""
     from councils.service import bootstrap
 
     url = db_url(ctx)
@@ -111,8 +112,9 @@ def token(
     actor: Actor,
     label: Annotated[str, typer.Option(help="What the token is for (shown in its list).")],
 ) -> None:
-    """Print a new personal API token of ACTOR (shown once): send it as
-    ``Authorization: Bearer TOKEN``."""
+    """Print a new personal API token of ACTOR (shown once only).
+
+    Send it as `Authorization: Bearer TOKEN`."""
     from councils.service import bootstrap
 
     url = db_url(ctx)

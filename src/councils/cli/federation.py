@@ -220,7 +220,9 @@ def _print_state(data: dict[str, Any]) -> None:
 
 
 def verify(ctx: typer.Context) -> None:
-    """Replay the record into empty state and compare it with the stored state; check the
+    """Check the record: replay it against the stored state, check its tree and signed heads.
+
+    Replays the record into empty state and compares it with the stored state; checks the
     Merkle tree and every signed tree head. Prints every failure; exit 1 on any."""
     from councils.service import bootstrap
 
