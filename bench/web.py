@@ -660,26 +660,20 @@ def check(
                 else:
                     others[e["type"]] += 1
             # The record: exactly once each, and nothing more.
-            c.expect(
-                all(recorded_b[k] == 1 for k in accepted_b),
-                "every accepted ballot on the record exactly once",
-                _missing(accepted_b, recorded_b),
-            )
-            c.expect(
-                set(recorded_b) <= set(accepted_b) and all(n == 1 for n in recorded_b.values()),
-                "no ballot on the record that was not accepted, none twice",
-                _extra(accepted_b, recorded_b),
-            )
-            c.expect(
-                all(recorded_s[k] == 1 for k in accepted_s),
-                "every accepted signature on the record exactly once",
-                _missing(accepted_s, recorded_s),
-            )
-            c.expect(
-                set(recorded_s) <= set(accepted_s) and all(n == 1 for n in recorded_s.values()),
-                "no signature on the record that was not accepted, none twice",
-                _extra(accepted_s, recorded_s),
-            )
+            for what, accepted, recorded in (
+                ("ballot", accepted_b, recorded_b),
+                ("signature", accepted_s, recorded_s),
+            ):
+                c.expect(
+                    all(recorded[k] == 1 for k in accepted),
+                    f"every accepted {what} on the record exactly once",
+                    _missing(accepted, recorded),
+                )
+                c.expect(
+                    set(recorded) <= set(accepted) and all(n == 1 for n in recorded.values()),
+                    f"no {what} on the record that was not accepted, none twice",
+                    _extra(accepted, recorded),
+                )
             c.expect(
                 not (set(others) - {"recall.opened"}),
                 "nothing else recorded (only the petitions' recall.opened)",
