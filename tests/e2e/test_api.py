@@ -22,7 +22,7 @@ from councils.record.receipt import Receipt, verify_receipt
 from councils.record.report import Report
 from councils.service import COMMANDS, UnitOfWork, bootstrap, state_json
 from councils.testing import Federation
-from councils.testing.scenarios import PUTILOV, VYBORG, petrograd
+from councils.testing.scenarios import city_soviet, petrograd
 
 AT = "1917-10-25T10:00:00+03:00"
 OPEN = {
@@ -322,32 +322,8 @@ def _setup(client: TestClient, token: str | None = None) -> None:
     """The Petrograd scenario's city soviet, over HTTP: Putilov (m1-m5) and Vyborg (m6, m7).
     ``token``: an API token for this request only (the client then reads the pages as nobody,
     so that no token's last use is written while a writer holds the lock)."""
-    batch: list[dict[str, object]] = [
-        {"command": "council.create", "council": "city", "name": "Petrograd soviet"},
-        {
-            "command": "constituency.create",
-            "constituency": "putilov",
-            "name": "Putilov works",
-            "kind": "workplace",
-            "council": "city",
-            "seats": 2,
-        },
-        {
-            "command": "constituency.create",
-            "constituency": "vyborg",
-            "name": "Vyborg district",
-            "kind": "territory",
-            "council": "city",
-            "seats": 1,
-        },
-    ]
-    batch += [
-        {"command": "member.register", "member": m, "name": m.upper(), "constituency": k}
-        for k, members in (("putilov", PUTILOV), ("vyborg", VYBORG))
-        for m in members
-    ]
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-    r = client.post("/api/commands", json=batch, headers=headers)
+    r = client.post("/api/commands", json=city_soviet(), headers=headers)
     assert r.status_code == 200, r.json()
 
 

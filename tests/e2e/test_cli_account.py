@@ -12,19 +12,9 @@ import pytest
 
 from councils.service import bootstrap
 from councils.service.bus import execute
+from councils.testing.scenarios import city_council, putilov_works, register
 
-SETUP = [
-    {"command": "council.create", "council": "city", "name": "Petrograd soviet"},
-    {
-        "command": "constituency.create",
-        "constituency": "putilov",
-        "name": "Putilov works",
-        "kind": "workplace",
-        "council": "city",
-        "seats": 2,
-    },
-    {"command": "member.register", "member": "m1", "name": "Anna", "constituency": "putilov"},
-]
+SETUP = [city_council(), putilov_works(), *register("putilov", {"m1": "Anna"})]
 
 
 @pytest.fixture

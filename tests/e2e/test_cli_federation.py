@@ -13,21 +13,12 @@ from pathlib import Path
 import pytest
 
 from councils.record import canonical
+from councils.testing.scenarios import city_council, putilov_works, register
 
 SETUP = [
-    {"command": "council.create", "council": "city", "name": "Petrograd soviet"},
-    {
-        "command": "constituency.create",
-        "constituency": "putilov",
-        "name": "Putilov works",
-        "kind": "workplace",
-        "council": "city",
-        "seats": 2,
-    },
-    *(
-        {"command": "member.register", "member": m, "name": m.upper(), "constituency": "putilov"}
-        for m in ("m1", "m2", "m3")
-    ),
+    city_council(),
+    putilov_works(),
+    *register("putilov", ["m1", "m2", "m3"]),
     {"command": "election.open", "election": "e1", "constituency": "putilov", "candidates": []},
     {"command": "election.nominate", "election": "e1", "candidate": "m1"},
     {"command": "election.nominate", "election": "e1", "candidate": "m2"},

@@ -16,20 +16,13 @@ import pytest
 from pages_setup import Site, open_site
 from starlette.routing import Route
 
+from councils.testing.scenarios import city_council, putilov_works, register
 from councils.web.site import create_site
 
 SETUP: list[dict[str, object]] = [
-    {"command": "council.create", "council": "city", "name": "City soviet"},
-    {
-        "command": "constituency.create",
-        "constituency": "putilov",
-        "name": "Putilov works",
-        "kind": "workplace",
-        "council": "city",
-        "seats": 1,
-    },
-    {"command": "member.register", "member": "m1", "name": "Anna", "constituency": "putilov"},
-    {"command": "member.register", "member": "m2", "name": "Boris", "constituency": "putilov"},
+    city_council("City soviet"),
+    putilov_works(seats=1),
+    *register("putilov", {"m1": "Anna", "m2": "Boris"}),
     {"command": "organiser.appoint", "council": "city", "organiser": "m1"},
     {"command": "election.open", "election": "e1", "constituency": "putilov",
      "candidates": ["m1", "m2"]},

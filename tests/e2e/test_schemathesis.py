@@ -38,6 +38,7 @@ from councils.service.accounts import cheap_hasher
 from councils.service.bus import execute
 from councils.storage.accounts import SqlAccounts
 from councils.storage.engine import create_engine
+from councils.testing.scenarios import city_soviet
 from councils.web.site import create_site
 
 pytestmark = pytest.mark.slow
@@ -58,28 +59,7 @@ CHECKS = [
 #: Some state for generated commands to meet: the Petrograd soviet's two base constituencies,
 #: seven members, an open election and a closed one with its seats filled.
 SETUP: list[dict[str, object]] = [
-    {"command": "council.create", "council": "city", "name": "Petrograd soviet"},
-    {
-        "command": "constituency.create",
-        "constituency": "putilov",
-        "name": "Putilov works",
-        "kind": "workplace",
-        "council": "city",
-        "seats": 2,
-    },
-    {
-        "command": "constituency.create",
-        "constituency": "vyborg",
-        "name": "Vyborg district",
-        "kind": "territory",
-        "council": "city",
-        "seats": 1,
-    },
-    *(
-        {"command": "member.register", "member": m, "name": m.upper(), "constituency": k}
-        for k, ms in (("putilov", ["m1", "m2", "m3", "m4", "m5"]), ("vyborg", ["m6", "m7"]))
-        for m in ms
-    ),
+    *city_soviet(),
     {
         "command": "election.open",
         "election": "v1",

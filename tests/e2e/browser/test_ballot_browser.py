@@ -15,21 +15,12 @@ import pytest
 from inprocess import Served, serve_site
 
 from councils.domain.ids import ElectionId
+from councils.testing.scenarios import city_council, putilov_works, register
 
 SETUP: list[dict[str, object]] = [
-    {"command": "council.create", "council": "city", "name": "Petrograd soviet"},
-    {
-        "command": "constituency.create",
-        "constituency": "putilov",
-        "name": "Putilov works",
-        "kind": "workplace",
-        "council": "city",
-        "seats": 1,
-    },
-    *(
-        {"command": "member.register", "member": m, "name": n, "constituency": "putilov"}
-        for m, n in (("m1", "Anna"), ("m2", "Boris"), ("m3", "Clara"), ("m4", "Dora"))
-    ),
+    city_council(),
+    putilov_works(seats=1),
+    *register("putilov", {"m1": "Anna", "m2": "Boris", "m3": "Clara", "m4": "Dora"}),
     {
         "command": "election.open",
         "election": "e1",
