@@ -5,7 +5,6 @@ a secure context). Imported as ``inprocess`` (pytest puts this folder on ``sys.p
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -15,15 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from pages_setup import build_site, session_of
+from serving import free_port
 
 from councils.api.backend import Backend
-from councils.cli.serve import per_thread
-from councils.service import bootstrap
-from councils.service.accounts import cheap_hasher
 from councils.storage.accounts import SqlAccounts
-from councils.storage.engine import create_engine
 from councils.web.auth import SESSION_COOKIE
-from councils.web.site import create_site
 
 __all__ = ["PASSWORD", "Served", "serve_site"]
 
@@ -42,11 +38,7 @@ class Served:
 
     def page_as(self, browser: Any, actor: str) -> Any:
         """A fresh browser page logged in as ``actor`` (an account made if missing)."""
-        if self.accounts.by_actor(actor) is None:
-            token = self.accounts.create(actor, actor, f"{actor.strip('@')}@example.org")
-        else:
-            token = self.accounts.invite(actor)
-        session, _ = self.accounts.accept(token, PASSWORD)
+        session = session_of(self.accounts, actor, PASSWORD)
         page = self.new_page(browser)
         page.context.add_cookies([{"name": SESSION_COOKIE, "value": session, "url": self.base}])
         return page
@@ -58,29 +50,13 @@ class Served:
         return context.new_page()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serve_site(tmp_path: Path, setup: Sequence[Mapping[str, object]] = ()) -> Iterator[Served]:
-    url = f"sqlite:///{tmp_path / 'councils.db'}"
-    bootstrap.init_federation(url)
-    accounts = SqlAccounts(create_engine(url), hasher=cheap_hasher())
-    app = create_site(
-        per_thread(bootstrap.open_uow(url)),
-        accounts=accounts,
-        read_factory=bootstrap.open_reader(url),
-        secure_cookies=True,
-    )
-    backend = app.state.backend
-    assert isinstance(backend, Backend)
+    _, app, backend, accounts = build_site(tmp_path)
     served = Served("", backend, accounts)
     if setup:
         served.run(*setup)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
