@@ -91,9 +91,11 @@ COUNCIL = "works"
 #: machine (ranges over 2-4 runs each, as other work on the machine came and went). The three
 #: changes landed in fd55ed2.
 NOTES = (
-    "Before fd55ed2 the server spent its time on the disk and on work repeated for every "
-    "request: 31–181 requests/s (26–151 ballots/s), p99 0.45–3.4 s, 5.2–8.8 ms of its CPU per"
-    " request. Per request (one batch, one transaction), in process on one thread (500 "
+    "Before fd55ed2 (ranges over 2–4 runs of `python bench/web.py`, 30 and 60 s, on copies of "
+    "the tree at 6de65de with each change applied in turn) the server spent its time on the "
+    "disk and on work repeated for every request: 31–181 requests/s (26–151 ballots/s), p99 "
+    "0.45–3.4 s, 5.2–8.8 ms of its CPU per request. Per request (one batch, one transaction), "
+    "in process on one thread (500 "
     "single-ballot batches, 4.5 ms each): opening a SQLite connection and its five PRAGMAs "
     "0.6 ms, closing it 0.85 ms (closing the last open connection checkpoints the WAL into "
     "the database file: more fsyncs), the commit's fsync 1.1 ms, signing and storing a tree "
