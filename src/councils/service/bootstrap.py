@@ -29,7 +29,7 @@ from councils.storage.create import Created, create_federation
 from councils.storage.engine import DEFAULT_URL, create_engine, normalise_url
 from councils.storage.export import export_record
 from councils.storage.reader import reading
-from councils.storage.record import SqlRecord, load_federation, load_latest_head, load_log_state
+from councils.storage.record import SqlRecord, load_federation, load_log_state
 from councils.storage.uow import SqlUnitOfWork
 from councils.storage.verify import verify_database
 
@@ -141,9 +141,7 @@ def open_reader(url: str) -> ReadFactory:
         with reading(engine) as (conn, state):
             info = load_federation(conn)
             log = load_log_state(conn, lock=False)
-            record = SqlRecord(
-                state.buffer, info.log, log, latest_head=lambda: load_latest_head(conn, info.log)
-            )
+            record = SqlRecord.on(conn, state.buffer, info.log, log)
             try:
                 yield Snapshot(state, record)
             finally:

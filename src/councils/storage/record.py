@@ -84,6 +84,12 @@ class SqlRecord:
         self._merkle = MerkleLog(state.size, state.frontier)
         self._receipts: dict[int, Receipt] = {}
 
+    @classmethod
+    def on(cls, conn: Connection, buffer: WriteBuffer, log: str, state: LogState) -> SqlRecord:
+        """The record as a transaction on ``conn`` sees it: its latest signed head is read from
+        ``conn`` when asked (a unit of work's, or a read-only snapshot's)."""
+        return cls(buffer, log, state, latest_head=lambda: load_latest_head(conn, log))
+
     def append(self, entry: Mapping[str, object]) -> int:
         data = canonical.encode(entry)
         leaf = leaf_hash(data)

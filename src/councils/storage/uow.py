@@ -36,7 +36,6 @@ from councils.storage.record import (
     SqlRecord,
     join_frontier,
     load_federation,
-    load_latest_head,
     load_log_state,
 )
 from councils.storage.state import SqlState
@@ -120,10 +119,7 @@ class SqlUnitOfWork:
         if state.size != self._known_size:
             self._state.reset()
         self._state.bind(conn)
-        log = self._info.log
-        self._record = SqlRecord(
-            self._state.buffer, log, state, latest_head=lambda: load_latest_head(conn, log)
-        )
+        self._record = SqlRecord.on(conn, self._state.buffer, self._info.log, state)
         return self
 
     def __exit__(
