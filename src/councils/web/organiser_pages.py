@@ -85,6 +85,11 @@ def organise_context(view: StateView, council: CouncilId) -> dict[str, Any]:
     }
 
 
+def _sentence(message: str) -> str:
+    """An error's message (lower case, no full stop) as a sentence on the page."""
+    return message[:1].upper() + message[1:] + "."
+
+
 def _invitation(request: Request, token: str) -> str:
     return str(request.base_url).rstrip("/") + "/invitations/" + quote(token, safe="")
 
@@ -265,7 +270,7 @@ def router(backend: Backend) -> APIRouter:
         with backend.reading() as reading:
             rows, problems = member_csv.check_rows(reading.view, CouncilId(council), [row])
         if problems:
-            return again(problems[0].message[:1].upper() + problems[0].message[1:] + ".", 409)
+            return again(_sentence(problems[0].message), 409)
         accounts = backend.accounts
         try:
             if accounts is not None:
@@ -280,7 +285,7 @@ def router(backend: Backend) -> APIRouter:
                 else None
             )
         except CouncilError as err:
-            return again(err.message[:1].upper() + err.message[1:] + ".", status_of(err))
+            return again(_sentence(err.message), status_of(err))
         links = (
             [(str(rows[0].member), rows[0].name, rows[0].email, _invitation(request, token))]
             if token is not None
@@ -401,7 +406,7 @@ def router(backend: Backend) -> APIRouter:
                 council,
                 form="appoint",
                 values=values,
-                error=err.message[:1].upper() + err.message[1:] + ".",
+                error=_sentence(err.message),
                 status=status_of(err),
             )
         if token is not None:
