@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 import time
 from collections.abc import Sequence
@@ -31,10 +30,9 @@ from typing import Literal
 from argon2 import PasswordHasher
 
 from councils.domain.errors import InvalidCommand
-from councils.service.parsing import ID_PATTERN
+from councils.domain.ids import ACTOR_PATTERN
 
 __all__ = [
-    "HANDLE_PATTERN",
     "INVITATION_MS",
     "LOGIN_LIMIT",
     "LOGIN_WINDOW_MS",
@@ -81,14 +79,10 @@ class Principal:
     via: Literal["session", "token"]
 
 
-#: An organiser who is not a member acts as ``@handle``; ``@`` is not allowed in ids, so a handle
-#: never names a member.
-HANDLE_PATTERN = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$")
-
-
 def check_actor(actor: str) -> str:
-    """``actor`` if it can own an account: a member id or an ``@handle``."""
-    if ID_PATTERN.match(actor) or HANDLE_PATTERN.match(actor):
+    """``actor`` if it can own an account: a member id or an ``@handle`` (an organiser who is
+    not a member; ``@`` is not allowed in ids, so a handle never names a member)."""
+    if ACTOR_PATTERN.match(actor):
         return actor
     raise InvalidCommand(
         "account.bad_actor",
