@@ -299,3 +299,13 @@ def test_the_demo_makes_two_logins_with_known_passwords() -> None:
     for x in logins:
         _, who = store.login(x.email, x.password, ip="127.0.0.1")
         assert who.actor == x.actor
+
+
+def test_an_actor_with_a_trailing_newline_is_refused() -> None:
+    """``$`` also matches before a final newline: actors are checked whole (fullmatch)."""
+    from councils.service.accounts import check_actor
+
+    with pytest.raises(InvalidCommand) as err:
+        check_actor("m1\n")
+    assert err.value.code == "account.bad_actor"
+    assert check_actor("@olga") == "@olga"

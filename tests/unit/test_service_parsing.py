@@ -30,6 +30,7 @@ def test_the_same_class_parses_the_same_way_many_times() -> None:
     ("change", "message"),
     [
         ({"member": "m 1"}, 'member.register: field "member" must be a member id'),
+        ({"member": "m1\n"}, 'member.register: field "member" must be a member id'),
         ({"name": " "}, 'member.register: field "name" must be a non-empty string'),
         ({"faction": 3}, 'member.register: field "faction" must be a faction id'),
         ({"at": "noon"}, 'member.register: field "at" must be an ISO 8601 timestamp'),

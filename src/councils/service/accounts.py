@@ -82,7 +82,7 @@ class Principal:
 def check_actor(actor: str) -> str:
     """``actor`` if it can own an account: a member id or an ``@handle`` (an organiser who is
     not a member; ``@`` is not allowed in ids, so a handle never names a member)."""
-    if ACTOR_PATTERN.match(actor):
+    if ACTOR_PATTERN.fullmatch(actor):
         return actor
     raise InvalidCommand(
         "account.bad_actor",

@@ -25,6 +25,9 @@ from councils.service.registry import COMMANDS, CommandRegistry
 
 __all__ = ["ID_PATTERN", "parse_command"]
 
+#: An id. Check it with ``fullmatch``: ``$`` also matches before a final newline, so ``match``
+#: would let ``"m1\n"`` through; the pattern itself stays one that JSON Schema (ECMA-262)
+#: reads the same way, for the OpenAPI document.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$")
 
 
@@ -131,7 +134,7 @@ def _check(hint: Any) -> Callable[[object], bool]:
     if hint is Actor:
         return lambda v: isinstance(v, str) and bool(v)
     if getattr(hint, "__supertype__", None) is str:
-        match = ID_PATTERN.match
+        match = ID_PATTERN.fullmatch
         return lambda v: isinstance(v, str) and match(v) is not None
     if hint is str:
         return lambda v: isinstance(v, str) and bool(v.strip())

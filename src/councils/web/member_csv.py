@@ -160,7 +160,7 @@ def _check_cells(
             emails[key] = line
     for h in ("constituency", "member", "faction"):
         value = cell.get(h, "")
-        if value and not ID_PATTERN.match(value):
+        if value and not ID_PATTERN.fullmatch(value):
             out.append(
                 Problem(
                     line,
@@ -170,7 +170,7 @@ def _check_cells(
                 )
             )
     member = cell.get("member", "")
-    if member and ID_PATTERN.match(member):
+    if member and ID_PATTERN.fullmatch(member):
         if member in ids:
             out.append(Problem(line, "member", f"{member} is also on line {ids[member]}"))
         else:

@@ -261,7 +261,7 @@ def router(backend: Backend) -> APIRouter:
             return again("Name, constituency and e-mail are all needed.", 422)
         if not member_csv.valid_email(values["email"]):
             return again(f"“{values['email']}” is not an e-mail address.", 422)
-        if row.member and not ID_PATTERN.match(row.member):
+        if row.member and not ID_PATTERN.fullmatch(row.member):
             return again(
                 f"“{row.member}” is not an id: letters, digits and . _ : ~ -, up to 128, "
                 "starting with a letter or digit (or leave it blank to have one made).",
