@@ -77,7 +77,8 @@ def test_the_site_has_the_forms_we_expect() -> None:
 @pytest.mark.parametrize("path", _post_paths())
 def test_every_form_is_refused_without_its_csrf_token(site: Site, path: str) -> None:
     client = site.login("m1", "Anna", "anna@example.org")
-    before = len(site.backend.reading().__enter__().record)
+    with site.backend.reading() as reading:
+        before = len(reading.record)
     url = path
     for name, value in PARAMS.items():
         url = url.replace("{" + name + "}", value)
